@@ -1,0 +1,79 @@
+"""The one safe XML parser for untrusted input: no DTD, no entities, no network, size and depth caps.
+
+The caller keeps the received bytes (journal, delivery); the returned tree is never re-serialised
+in place of them.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+from lxml import etree
+
+#: libxml2 refuses deeper nesting by itself unless `huge_tree` is set (which we never do).
+LIBXML2_MAX_DEPTH = 256
+
+_local = threading.local()
+
+
+class XmlRejected(ValueError):
+    """Input refused before or while parsing; `.reason` is one of the module constants TOO_LARGE, DOCTYPE, MALFORMED, TOO_DEEP, EMPTY."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+TOO_LARGE = "too_large"
+DOCTYPE = "doctype"
+MALFORMED = "malformed"
+TOO_DEEP = "too_deep"
+EMPTY = "empty"
+
+
+def _parser() -> etree.XMLParser:
+    """The calling thread's parser (lxml parsers must not be shared between threads)."""
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+            remove_blank_text=False,
+        )
+        _local.parser = parser
+    return parser
+
+
+@lru_cache(maxsize=8)
+def _too_deep_xpath(max_depth: int) -> etree.XPath:
+    """`/*/*/…` with max_depth + 1 steps: non-empty iff some element is deeper than max_depth."""
+    return etree.XPath("boolean(" + "/*" * (max_depth + 1) + ")")
+
+
+def parse_xml(data: bytes, *, max_bytes: int, max_depth: int = LIBXML2_MAX_DEPTH) -> etree._Element:
+    """Parse untrusted bytes into a root element, or raise XmlRejected.
+
+    Depth counts element levels, the root being 1; `max_depth` may not exceed 256.
+    """
+    if max_depth > LIBXML2_MAX_DEPTH or max_depth < 1:
+        raise ValueError("max_depth must be within 1..%d" % LIBXML2_MAX_DEPTH)
+    if len(data) > max_bytes:
+        raise XmlRejected(TOO_LARGE, "XML document of %d bytes exceeds %d" % (len(data), max_bytes))
+    if not data.strip():
+        raise XmlRejected(EMPTY, "empty XML document")
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        if "Excessive depth" in str(exc):
+            raise XmlRejected(TOO_DEEP, "XML nesting deeper than %d" % max_depth) from None
+        raise XmlRejected(MALFORMED, "malformed XML: %s" % exc) from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.internalDTD is not None or docinfo.doctype or docinfo.system_url:
+        raise XmlRejected(DOCTYPE, "XML with a DOCTYPE/DTD is refused")
+    if max_depth < LIBXML2_MAX_DEPTH and _too_deep_xpath(max_depth)(root):
+        raise XmlRejected(TOO_DEEP, "XML nesting deeper than %d" % max_depth)
+    return root
