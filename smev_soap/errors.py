@@ -4,7 +4,7 @@
 4xx contract and attachments, 5xx queue and delivery, 6xx provider and proxy, 7xx federal bridge,
 8xx limits, 9xx internal. Each code has the SMEV ``Status`` it is answered with (``FAULT`` for the
 few that cannot be answered as a signed SMEV message, D11) and a Russian and an English text.
-The README's table is generated from :data:`CODES` (``python -m smev_soap.errors``).
+The README's table is generated from :data:`CODES` (``python -m smev_soap.readme``).
 """
 
 from __future__ import annotations
@@ -114,6 +114,3 @@ def markdown_table() -> str:
     rows += [f"| {e.code} | {e.status} | {e.ru} | {e.en} |" for e in CODES.values()]
     return "\n".join(rows)
 
-
-if __name__ == "__main__":
-    print(markdown_table())

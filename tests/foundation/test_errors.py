@@ -22,3 +22,11 @@ def test_refusal_carries_its_registered_texts():
 def test_readme_table_lists_every_code():
     table = markdown_table()
     assert all(code in table for code in CODES)
+
+
+def test_readme_error_table_is_current():
+    from smev_soap.readme import render
+    from smev_soap.resources import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert render(readme) == readme, "run: python -m smev_soap.readme"
