@@ -1,24 +1,32 @@
-"""Namespace URIs and prefixes used by the SMEV-2 message model.
+"""Namespaces and prefixes of the SMEV-2 message model (wire URIs from ``smev_soap.xml.ns``)."""
 
-Kept here until ``smev_soap.xml.ns`` exists; then this module should re-export from it.
-"""
+from smev_soap.xml.ns import SMEV, SMEV_OLD, SMEV_REQUEST, SOAP, WSSE, WSU, WSU_ID, XML, XOP
 
-SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
-WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
-WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
-SMEV = "http://smev.gosuslugi.ru/rev120315"
-SMEV_OLD = "http://smev.gosuslugi.ru/rev111111"
-SMEV_REQUEST = "http://smev.gosuslugi.ru/request/rev111111"
-XOP = "http://www.w3.org/2004/08/xop/include"
-XML = "http://www.w3.org/XML/1998/namespace"
+__all__ = [
+    "PREFIXES",
+    "SMEV",
+    "SMEV_NAMESPACES",
+    "SMEV_OLD",
+    "SMEV_REQUEST",
+    "SOAP",
+    "TNS_PREFIX",
+    "TYPES",
+    "WSSE",
+    "WSU",
+    "WSU_ID",
+    "XML",
+    "XML_LANG",
+    "XOP",
+]
+
+#: The gateway's own AppData vocabulary (D4, xsd/smev-soap-types.xsd).
 TYPES = "urn://smev-soap/types/1.0"
 
 #: Revisions of ``smev:Message`` we read; we write only rev120315.
 SMEV_NAMESPACES = (SMEV, SMEV_OLD)
 
-#: Prefixes we write. The operation namespace always gets ``tns``.
+#: Prefixes we write, declared once at the envelope root; the operation namespace gets ``tns``.
 PREFIXES = {"soap": SOAP, "wsse": WSSE, "wsu": WSU, "smev": SMEV, "st": TYPES}
 TNS_PREFIX = "tns"
 
-WSU_ID = f"{{{WSU}}}Id"
 XML_LANG = f"{{{XML}}}lang"

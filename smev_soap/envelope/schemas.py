@@ -1,0 +1,57 @@
+"""Our XSDs (``xsd/``): compiled once per thread, used to check structure of read and written XML."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from lxml import etree
+
+from smev_soap.resources import XSD_DIR
+
+from . import ns
+
+SMEV_XSD = XSD_DIR / "smev-rev120315.xsd"
+TYPES_XSD = XSD_DIR / "smev-soap-types.xsd"
+
+# An XMLSchema keeps its error log on the instance, so each thread gets its own copy.
+_local = threading.local()
+
+
+def schema(path: Path = SMEV_XSD) -> etree.XMLSchema:
+    """The compiled schema at ``path`` (no network; imports resolved next to it)."""
+    cache: dict[Path, etree.XMLSchema] = _local.__dict__.setdefault("schemas", {})
+    compiled = cache.get(path)
+    if compiled is None:
+        parser = etree.XMLParser(no_network=True, resolve_entities=False)
+        compiled = cache[path] = etree.XMLSchema(etree.parse(str(path), parser))
+    return compiled
+
+
+def schema_errors(element: etree._Element, path: Path = SMEV_XSD) -> list[str]:
+    """Validation messages for ``element`` as a document root; empty when valid."""
+    compiled = schema(path)
+    if compiled.validate(element):
+        return []
+    return [f"{error.line}: {error.message}" for error in compiled.error_log]
+
+
+def structure_errors(operation: etree._Element) -> list[str]:
+    """Check ``smev:Message`` and ``smev:MessageData`` of a rev120315 operation element.
+
+    rev111111 messages are read leniently and not checked here (their Code is free text).
+    """
+    errors: list[str] = []
+    children = list(operation.iterchildren(etree.Element))
+    names = [etree.QName(child) for child in children]
+    expected = [etree.QName(ns.SMEV, "Message"), etree.QName(ns.SMEV, "MessageData")]
+    if any(name.namespace == ns.SMEV_OLD for name in names):
+        return errors
+    if names != expected:
+        errors.append(
+            f"operation children {[n.text for n in names]} are not (Message, MessageData)"
+        )
+    for child in children:
+        if etree.QName(child).namespace == ns.SMEV:
+            errors.extend(schema_errors(child))
+    return errors
