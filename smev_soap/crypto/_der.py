@@ -8,6 +8,11 @@ from __future__ import annotations
 SEQUENCE, OID, OCTET_STRING, BIT_STRING, INTEGER, NULL = 0x30, 0x06, 0x04, 0x03, 0x02, 0x05
 
 
+def looks_like_pem(data: bytes) -> bool:
+    """True for PEM text (possibly with text around it), False for DER."""
+    return b"-----BEGIN " in data
+
+
 def read_tlv(data: bytes, pos: int = 0) -> tuple[int, bytes, int]:
     """Read one TLV at ``pos``: (tag, content, position after it). Raises ValueError."""
     if pos + 2 > len(data):
