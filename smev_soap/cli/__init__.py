@@ -6,9 +6,21 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from smev_soap.cli import crypto_commands, db_commands, run_command
 
-GROUPS = (run_command, db_commands, crypto_commands)
+class CommandError(Exception):
+    """A bad argument or state that the command reports in one line and exit code 2."""
+
+
+# The groups import CommandError from this module, so they come after it.
+from smev_soap.cli import (
+    crypto_commands,
+    db_commands,
+    journal_commands,
+    registry_commands,
+    run_command,
+)
+
+GROUPS = (run_command, db_commands, crypto_commands, registry_commands, journal_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,10 +42,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"smev-soap: {error}", file=sys.stderr)
         return 2
 
-
-class CommandError(Exception):
-    """A bad argument or state that the command reports in one line and exit code 2."""
-
-
-if __name__ == "__main__":
-    sys.exit(main())
