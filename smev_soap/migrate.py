@@ -16,7 +16,12 @@ from smev_soap.db import Base, Database
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 # Every module that declares tables; imported so that ``Base.metadata`` is complete.
-MODEL_MODULES: tuple[str, ...] = ("smev_soap.meta",)
+MODEL_MODULES: tuple[str, ...] = (
+    "smev_soap.meta",
+    "smev_soap.journal.models",
+    "smev_soap.registry.models",
+    "smev_soap.queue.models",
+)
 
 
 def target_metadata() -> MetaData:

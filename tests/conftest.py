@@ -85,6 +85,7 @@ def _empty_tables(database: Database) -> None:
         else:
             for table in tables:
                 connection.execute(table.delete())
+        connection.execute(text("UPDATE registry_version SET version = 0"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -1,0 +1,71 @@
+"""Appending events to the journal and reading a message chain's history (R4)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from smev_soap.journal.models import JournalEvent
+
+
+class EventType(StrEnum):
+    """What happened; stored as its value."""
+
+    RECEIVED = "received"
+    VERIFIED = "verified"
+    REFUSED = "refused"
+    QUEUED = "queued"
+    DELIVERED = "delivered"
+    REDELIVERED = "redelivered"
+    ACKED = "acked"
+    ANSWERED = "answered"
+    DEAD_LETTERED = "dead_lettered"
+    CANCELLED = "cancelled"
+    DUPLICATE = "duplicate"
+    STATUS_SENT = "status_sent"
+    REGISTRY_CHANGE = "registry_change"
+
+
+def record(
+    session: Session,
+    event: EventType,
+    *,
+    participant: str | None = None,
+    actor: str | None = None,
+    message_id: str | None = None,
+    chain_id: str | None = None,
+    error_code: str | None = None,
+    detail: str | None = None,
+    digest: str | None = None,
+    at: datetime | None = None,
+) -> JournalEvent:
+    """Append one event inside the caller's transaction (no lock; the id orders events)."""
+    row = JournalEvent(
+        at=(at or datetime.now(UTC)).astimezone(UTC),
+        event=EventType(event).value,
+        participant=participant,
+        actor=actor,
+        message_id=message_id,
+        chain_id=chain_id,
+        error_code=error_code,
+        detail=detail,
+        digest=digest,
+    )
+    session.add(row)
+    return row
+
+
+def history(session: Session, message_id: str) -> list[JournalEvent]:
+    """Every event of the message's chain (or of the message alone), oldest first."""
+    chain_id = session.scalars(
+        select(JournalEvent.chain_id)
+        .where(JournalEvent.message_id == message_id, JournalEvent.chain_id.is_not(None))
+        .limit(1)
+    ).first()
+    condition = JournalEvent.message_id == message_id
+    if chain_id is not None:
+        condition = or_(condition, JournalEvent.chain_id == chain_id)
+    return list(session.scalars(select(JournalEvent).where(condition).order_by(JournalEvent.id)))

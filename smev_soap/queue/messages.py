@@ -1,0 +1,87 @@
+"""Accepting messages into queues, their stored envelopes and the idempotency lookup (D6, D10)."""
+
+from __future__ import annotations
+
+import uuid
+import zlib
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from smev_soap.queue.models import PENDING, REQUEST, REQUESTS, RESPONSES, Message, QueueItem
+
+
+def enqueue(
+    session: Session,
+    *,
+    sender: str,
+    recipient: str,
+    message_class: str,
+    status: str,
+    envelope: bytes,
+    kind_id: int | None = None,
+    chain_id: str | None = None,
+    request_id_ref: str | None = None,
+    case_number: str | None = None,
+    test: bool = False,
+    body_digest: str | None = None,
+    now: datetime | None = None,
+) -> Message:
+    """Store a message under a new gateway id and queue it for ``recipient``.
+
+    Requests go to the recipient's ``requests`` queue, everything else to its ``responses``
+    queue; ``chain_id`` defaults to the new id (the message opens its chain).
+    """
+    created = (now or datetime.now(UTC)).astimezone(UTC)
+    message_id = str(uuid.uuid1())
+    message = Message(
+        id=message_id, kind_id=kind_id, sender_code=sender, recipient_code=recipient,
+        message_class=message_class, status=status, chain_id=chain_id or message_id,
+        request_id_ref=request_id_ref, case_number=case_number, test=test,
+        body_digest=body_digest, envelope_z=zlib.compress(envelope), created_at=created,
+    )
+    session.add(message)
+    session.add(QueueItem(
+        message_id=message_id, owner_code=recipient,
+        queue_name=REQUESTS if message_class == REQUEST else RESPONSES,
+        kind_id=kind_id, chain_id=message.chain_id, state=PENDING, delivery_count=0,
+        created_at=created,
+    ))
+    return message
+
+
+def get_message(session: Session, message_id: str) -> Message | None:
+    return session.get(Message, message_id)
+
+
+def store_delivery_envelope(session: Session, message_id: str, envelope: bytes) -> bytes:
+    """Keep the delivery-format envelope built at first delivery; return the one stored.
+
+    When another delivery stored one first, that one wins, so every redelivery carries the
+    same bytes (D7).
+    """
+    stored = session.execute(
+        update(Message)
+        .where(Message.id == message_id, Message.delivery_envelope_z.is_(None))
+        .values(delivery_envelope_z=zlib.compress(envelope))
+    )
+    if stored.rowcount:
+        return envelope
+    compressed = session.scalar(select(Message.delivery_envelope_z).where(Message.id == message_id))
+    if compressed is None:
+        raise LookupError(f"message {message_id} does not exist")
+    return zlib.decompress(compressed)
+
+
+def find_duplicate(
+    session: Session, sender: str, body_digest: str, since: datetime
+) -> str | None:
+    """The id of the sender's message with the same Body digest accepted since ``since``."""
+    return session.scalars(
+        select(Message.id)
+        .where(Message.sender_code == sender, Message.body_digest == body_digest,
+               Message.created_at >= since.astimezone(UTC))
+        .order_by(Message.created_at)
+        .limit(1)
+    ).first()

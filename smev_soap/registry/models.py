@@ -1,0 +1,128 @@
+"""Registry tables: participants and their certificates, kinds of information (виды сведений)
+with their providers, the classified list (гриф) and the minimal access grants."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from smev_soap.db import Base
+
+ACTIVE = "active"
+BLOCKED = "blocked"
+CONSUMER = "consumer"
+PROVIDER = "provider"
+
+
+class Participant(Base):
+    """A connected information system (участник взаимодействия), known by its 9-character code."""
+
+    __tablename__ = "participant"
+
+    code: Mapped[str] = mapped_column(String(9), primary_key=True)
+    name: Mapped[str] = mapped_column(String(500), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default=ACTIVE)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    status_changed_by: Mapped[str | None] = mapped_column(String(100))
+    status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+    certificates: Mapped[list[ParticipantCertificate]] = relationship(
+        back_populates="participant", order_by="ParticipantCertificate.not_after"
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ACTIVE
+
+
+class ParticipantCertificate(Base):
+    """A signing certificate registered to a participant (authorship, D19)."""
+
+    __tablename__ = "participant_certificate"
+
+    fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256, hex
+    participant_code: Mapped[str] = mapped_column(
+        ForeignKey("participant.code"), nullable=False, index=True
+    )
+    subject: Mapped[str] = mapped_column(Text, nullable=False)
+    not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    not_after: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    der: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+    participant: Mapped[Participant] = relationship(back_populates="certificates")
+
+
+class KindOfInformation(Base):
+    """A registered payload format (вид сведений), routed by namespace URI and root element."""
+
+    __tablename__ = "kind_of_information"
+    __table_args__ = (UniqueConstraint("namespace", "root_element"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    namespace: Mapped[str] = mapped_column(String(500), nullable=False)
+    root_element: Mapped[str] = mapped_column(String(200), nullable=False)
+    name: Mapped[str] = mapped_column(String(500), nullable=False)
+    xsd: Mapped[str] = mapped_column(Text, nullable=False)
+    xsd_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    service_mnemonic: Mapped[str | None] = mapped_column(String(100), unique=True)
+    strict_attachments: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    multi_root: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+    providers: Mapped[list[KindProvider]] = relationship(
+        back_populates="kind", order_by="KindProvider.id"
+    )
+
+
+class KindProvider(Base):
+    """A provider (поставщик) of a kind, optionally bound to an OKTMO prefix (D9)."""
+
+    __tablename__ = "kind_provider"
+    __table_args__ = (UniqueConstraint("kind_id", "participant_code", "oktmo_prefix"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind_id: Mapped[int] = mapped_column(
+        ForeignKey("kind_of_information.id"), nullable=False, index=True
+    )
+    participant_code: Mapped[str] = mapped_column(ForeignKey("participant.code"), nullable=False)
+    oktmo_prefix: Mapped[str | None] = mapped_column(String(11))
+
+    kind: Mapped[KindOfInformation] = relationship(back_populates="providers")
+
+
+class ClassifiedEntry(Base):
+    """A namespace (any root when ``root_element`` is NULL) carrying state secrets (гриф, D14)."""
+
+    __tablename__ = "classified_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    namespace: Mapped[str] = mapped_column(String(500), nullable=False, index=True)
+    root_element: Mapped[str | None] = mapped_column(String(200))
+    added_by: Mapped[str] = mapped_column(String(100), nullable=False)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class AccessGrant(Base):
+    """Participant × kind × role; the minimal stand-in for agreements (соглашения, D17)."""
+
+    __tablename__ = "access_grant"
+    __table_args__ = (UniqueConstraint("participant_code", "kind_id", "role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_code: Mapped[str] = mapped_column(ForeignKey("participant.code"), nullable=False)
+    kind_id: Mapped[int] = mapped_column(ForeignKey("kind_of_information.id"), nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    allow_test: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    granted_by: Mapped[str] = mapped_column(String(100), nullable=False)
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
