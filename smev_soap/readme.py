@@ -13,7 +13,7 @@ START, END = "<!-- error-codes:start -->", "<!-- error-codes:end -->"
 
 def render(readme: str) -> str:
     """The README text with the error-code table regenerated between its markers."""
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
+    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
     return pattern.sub(lambda _: f"{START}\n{markdown_table()}\n{END}", readme)
 
 

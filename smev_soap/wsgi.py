@@ -9,6 +9,9 @@ from smev_soap import __version__
 from smev_soap.config import Settings, load_settings
 from smev_soap.crypto.selftest import run_selftest
 from smev_soap.db import Database
+from smev_soap.service.app import PATH as SINGLE_SERVICE_PATH
+from smev_soap.service.app import SingleService
+from smev_soap.service.gateway import Gateway
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 
@@ -55,7 +58,11 @@ def create_app(settings: Settings | None = None) -> WsgiApp:
     settings = settings or load_settings()
     require_selftest()
     database = Database(settings.database_url)
-    routes: dict[str, WsgiApp] = {"/healthz": health_app(database)}
+    gateway = Gateway.from_settings(settings, database)
+    routes: dict[str, WsgiApp] = {
+        "/healthz": health_app(database),
+        SINGLE_SERVICE_PATH: SingleService(gateway),
+    }
 
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
         handler = routes.get(environ.get("PATH_INFO", "/").rstrip("/") or "/", not_found)

@@ -1,0 +1,110 @@
+"""The single electronic service as a WSGI application (``/smev/ws``).
+
+``GET ?wsdl`` serves the spyne-generated WSDL, ``GET ?xsd=NAME`` our schemas. ``POST`` runs the
+hot path: transport guard → safe parse → WS-Security verify → authorship → the operation →
+a signed answer. Only what cannot be answered as a SMEV message becomes a SOAP Fault (D11).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from urllib.parse import parse_qs
+
+from smev_soap.errors import SmevRefusal
+from smev_soap.journal.events import EventType, record
+from smev_soap.resources import XSD_DIR
+from smev_soap.service.answers import refusal_answer
+from smev_soap.service.faults import fault_envelope
+from smev_soap.service.gateway import Gateway
+from smev_soap.service.inbound import Inbound, Located, authenticate, locate
+from smev_soap.service.pulling import acknowledge, get_request, get_response
+from smev_soap.service.reporting import get_queue_statistics, get_status
+from smev_soap.service.sending import cancel_request, send_request, send_response
+from smev_soap.service.transport import read_request
+from smev_soap.service.wsdl import render_wsdl
+
+log = logging.getLogger(__name__)
+
+PATH = "/smev/ws"
+XML_CONTENT_TYPE = "text/xml; charset=utf-8"
+
+OPERATION_HANDLERS: dict[str, Callable[[Gateway, Inbound], bytes]] = {
+    "SendRequest": send_request,
+    "GetRequest": get_request,
+    "SendResponse": send_response,
+    "GetResponse": get_response,
+    "Ack": acknowledge,
+    "CancelRequest": cancel_request,
+    "GetStatus": get_status,
+    "GetQueueStatistics": get_queue_statistics,
+}
+
+PUBLISHED_SCHEMAS = ("smev-rev120315.xsd", "smev-soap-types.xsd", "xop-include.xsd", "xml.xsd")
+
+
+class SingleService:
+    """WSGI callable of the single electronic service for one worker process."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+        self.address = gateway.settings.public_url.rstrip("/") + PATH
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method == "GET":
+            status, content_type, body = self.describe(environ.get("QUERY_STRING", ""))
+        elif method == "POST":
+            status, body = self.handle(environ)
+            content_type = XML_CONTENT_TYPE
+        else:
+            status, content_type, body = "405 Method Not Allowed", "text/plain", b"POST or GET\n"
+        start_response(status, [("Content-Type", content_type),
+                                ("Content-Length", str(len(body)))])
+        return [body]
+
+    def describe(self, query: str) -> tuple[str, str, bytes]:
+        """The WSDL (``?wsdl``) or one of our schemas (``?xsd=NAME``)."""
+        params = parse_qs(query, keep_blank_values=True)
+        if "xsd" in params:
+            name = params["xsd"][0]
+            if name not in PUBLISHED_SCHEMAS:
+                return "404 Not Found", "text/plain", f"no schema {name}\n".encode()
+            return "200 OK", XML_CONTENT_TYPE, (XSD_DIR / name).read_bytes()
+        if "wsdl" in params or "WSDL" in params:
+            return "200 OK", XML_CONTENT_TYPE, render_wsdl(self.gateway.tns, self.address)
+        return "404 Not Found", "text/plain", b"try ?wsdl\n"
+
+    def handle(self, environ: dict) -> tuple[str, bytes]:
+        """One SOAP exchange: a signed SMEV answer, or a SOAP Fault for transport breakage."""
+        try:
+            located = locate(self.gateway, read_request(environ, self.gateway.settings.max_body_bytes))
+        except SmevRefusal as refusal:
+            self._journal_refusal(refusal, None)
+            return "500 Internal Server Error", fault_envelope(refusal.code, refusal.detail)
+        try:
+            inbound = authenticate(self.gateway, located)
+            return "200 OK", OPERATION_HANDLERS[located.operation](self.gateway, inbound)
+        except SmevRefusal as refusal:
+            return self._refuse(located, refusal)
+        except Exception:
+            log.exception("internal error in %s", located.operation)
+            return self._refuse(located, SmevRefusal("RSMEV-900"))
+
+    def _refuse(self, located: Located, refusal: SmevRefusal) -> tuple[str, bytes]:
+        self._journal_refusal(refusal, located)
+        try:
+            return "200 OK", refusal_answer(self.gateway, located.addressee, refusal)
+        except Exception:  # never answer unsigned: the request fails instead
+            log.exception("could not sign the refusal %s", refusal.code)
+            return "500 Internal Server Error", fault_envelope("RSMEV-901", refusal.code)
+
+    def _journal_refusal(self, refusal: SmevRefusal, located: Located | None) -> None:
+        participant = located.addressee.recipient.code if located else None
+        operation = located.operation if located else "transport"
+        try:
+            with self.gateway.database.transaction() as session:
+                record(session, EventType.REFUSED, participant=participant,
+                       error_code=refusal.code, detail=f"{operation}: {refusal.detail}"[:2000])
+        except Exception:
+            log.exception("could not journal the refusal %s", refusal.code)

@@ -1,0 +1,184 @@
+"""Ingress of the single service: parse once, verify, and identify the sender (D2, hot path).
+
+:func:`locate` reads just enough of the untrusted tree to address an answer (or to decide that
+only a SOAP Fault is possible, D11). :func:`authenticate` then verifies the WS-Security
+signature and parses ``smev:Message`` from **the element the verifier returned**; everything
+downstream reads only that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from lxml import etree
+
+from smev_soap.crypto import Certificate
+from smev_soap.envelope.errors import EnvelopeError
+from smev_soap.envelope.model import CODE_RE, Message, Org
+from smev_soap.envelope.parse import ParsedMessage, parse_body
+from smev_soap.envelope.schemas import structure_errors
+from smev_soap.errors import SmevRefusal
+from smev_soap.registry.participants import participant_for_certificate
+from smev_soap.service.answers import Addressee
+from smev_soap.service.gateway import Gateway
+from smev_soap.service.transport import TransportRequest
+from smev_soap.service.wsdl import OPERATIONS
+from smev_soap.wsse import reasons
+from smev_soap.wsse.smev2 import verify_envelope
+from smev_soap.xml.ns import ACTOR_SMEV, DS, SMEV, SOAP, WSSE
+from smev_soap.xml.safe import XmlRejected, parse_xml
+
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+_XML_REFUSALS = {"too_large": "RSMEV-102", "doctype": "RSMEV-103", "too_deep": "RSMEV-104"}
+
+_SIGNATURE_REFUSALS = {
+    reasons.NO_SIGNATURE: "RSMEV-200",
+    reasons.NO_SENDER_SIGNATURE: "RSMEV-200",
+    reasons.BAD_SIGNATURE: "RSMEV-201",
+    reasons.DIGEST_MISMATCH: "RSMEV-202",
+    reasons.WRONG_TARGET: "RSMEV-203",
+    reasons.UNEXPECTED_REFERENCES: "RSMEV-203",
+    reasons.DUPLICATE_ID: "RSMEV-204",
+    reasons.MISSING_TOKEN: "RSMEV-205",
+    reasons.BAD_CERTIFICATE: "RSMEV-205",
+    reasons.UNSUPPORTED_ALGORITHM: "RSMEV-206",
+    reasons.UNSUPPORTED_TRANSFORM: "RSMEV-206",
+    reasons.ALGORITHM_MISMATCH: "RSMEV-206",
+    reasons.CERTIFICATE_EXPIRED: "RSMEV-207",
+    reasons.CERTIFICATE_NOT_YET_VALID: "RSMEV-208",
+    reasons.CERTIFICATE_UNTRUSTED: "RSMEV-209",
+    reasons.CERTIFICATE_INVALID: "RSMEV-209",
+    reasons.CERTIFICATE_REVOKED: "RSMEV-210",
+}
+
+_ENVELOPE_REFUSALS = {
+    "no_operation": "RSMEV-105",
+    "no_message": "RSMEV-106",
+    "bad_sender_code": "RSMEV-107",
+    "missing_field": "RSMEV-113",
+}
+
+_SENDER_CODE = etree.XPath(
+    "string(*[1]/smev:Message/smev:Sender/smev:Code)", namespaces={"smev": SMEV}
+)
+_SENDER_NAME = etree.XPath(
+    "string(*[1]/smev:Message/smev:Sender/smev:Name)", namespaces={"smev": SMEV}
+)
+_HAS_MESSAGE = etree.XPath("boolean(*[1]/smev:Message)", namespaces={"smev": SMEV})
+_SENDER_DIGEST = etree.XPath(
+    "string(soap:Header/wsse:Security[@soap:actor=$actor]/ds:Signature/ds:SignedInfo"
+    "/ds:Reference/ds:DigestValue)",
+    namespaces={"soap": SOAP, "wsse": WSSE, "ds": DS},
+)
+
+
+@dataclass
+class Located:
+    """An envelope parsed and addressed, not yet verified."""
+
+    operation: str
+    envelope: bytes
+    root: etree._Element
+    addressee: Addressee
+    parts: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass
+class Inbound:
+    """A verified request: the sender's participant code, its certificate and its message."""
+
+    operation: str
+    envelope: bytes
+    root: etree._Element
+    parsed: ParsedMessage
+    certificate: Certificate
+    sender: str
+    body_digest: str
+    addressee: Addressee
+    parts: dict[str, bytes]
+
+    @property
+    def message(self) -> Message:
+        return self.parsed.message
+
+
+def locate(gateway: Gateway, request: TransportRequest) -> Located:
+    """Parse safely and find the operation and the sender; refusals here are SOAP Faults."""
+    try:
+        root = parse_xml(request.envelope, max_bytes=gateway.settings.max_body_bytes,
+                         max_depth=gateway.settings.max_xml_depth)
+    except XmlRejected as rejected:
+        raise SmevRefusal(_XML_REFUSALS.get(rejected.reason, "RSMEV-100"), str(rejected)) from None
+    if root.tag != f"{{{SOAP}}}Envelope":
+        raise SmevRefusal("RSMEV-100", f"root element {root.tag} is not a SOAP 1.1 Envelope")
+    bodies = root.findall(f"{{{SOAP}}}Body")
+    if len(bodies) != 1 or len(bodies[0]) == 0:
+        raise SmevRefusal("RSMEV-100", "the Envelope needs exactly one non-empty Body")
+    operation = etree.QName(bodies[0][0])
+    if operation.namespace != gateway.tns or operation.localname not in OPERATIONS:
+        raise SmevRefusal("RSMEV-105", f"{operation.text} is not an operation of this service")
+    if not _HAS_MESSAGE(bodies[0]):
+        raise SmevRefusal("RSMEV-106")
+    code = _SENDER_CODE(bodies[0]).strip()
+    if not CODE_RE.fullmatch(code):
+        raise SmevRefusal("RSMEV-107", f"Sender/Code {code!r}")
+    addressee = Addressee(operation.localname, Org(code, _SENDER_NAME(bodies[0]).strip()))
+    return Located(operation.localname, request.envelope, root, addressee, request.parts)
+
+
+def _parse_verified(body: etree._Element) -> ParsedMessage:
+    try:
+        parsed = parse_body(body)
+    except EnvelopeError as error:
+        raise SmevRefusal(_ENVELOPE_REFUSALS.get(error.code, "RSMEV-110"), str(error)) from None
+    problems = structure_errors(parsed.operation)
+    if problems:
+        raise SmevRefusal("RSMEV-110", problems[0])
+    return parsed
+
+
+def _check_date(gateway: Gateway, message: Message) -> None:
+    now = datetime.now(UTC)
+    window = timedelta(seconds=gateway.settings.idempotency_window)
+    if message.date < now - window:
+        raise SmevRefusal("RSMEV-111", f"Date {message.date.isoformat()} is older than {window}")
+    if message.date > now + FUTURE_TOLERANCE:
+        raise SmevRefusal("RSMEV-111", f"Date {message.date.isoformat()} is in the future")
+
+
+def authenticate(gateway: Gateway, located: Located) -> Inbound:
+    """Verify the sender's signature and certificate, map it to a participant (authorship)."""
+    verification = verify_envelope(located.root, trust=gateway.trust)
+    if not verification.ok:
+        raise SmevRefusal(_SIGNATURE_REFUSALS.get(verification.reason, "RSMEV-212"),
+                          verification.reason)
+    sender_block = verification.sender
+    if verification.header is not None or verification.recipient is not None or (
+        sender_block is None or sender_block.certificate is None
+    ):
+        raise SmevRefusal("RSMEV-212", "a participant's message carries one actor-smev block only")
+    parsed = _parse_verified(verification.body)
+    certificate = sender_block.certificate
+    claimed = parsed.message.sender.code
+    with gateway.database.sessions() as session:
+        participant = participant_for_certificate(session, certificate.fingerprint_sha256)
+        if participant is None or participant.code != claimed:
+            raise SmevRefusal("RSMEV-211", f"certificate {certificate.fingerprint_sha256[:16]}… "
+                                           f"is not registered to {claimed}")
+        if not participant.is_active:
+            raise SmevRefusal("RSMEV-301", f"{claimed}: {participant.status_reason or 'blocked'}")
+    _check_date(gateway, parsed.message)
+    return Inbound(
+        operation=located.operation,
+        envelope=located.envelope,
+        root=located.root,
+        parsed=parsed,
+        certificate=certificate,
+        sender=claimed,
+        body_digest=_SENDER_DIGEST(located.root, actor=ACTOR_SMEV).strip(),
+        addressee=Addressee.of(located.operation, parsed.message),
+        parts=located.parts,
+    )
+

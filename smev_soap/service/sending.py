@@ -1,0 +1,220 @@
+"""SendRequest, SendResponse and CancelRequest: messages that enter the queues.
+
+Each runs policy and contract checks and writes the message, its queue item and its journal
+events in one transaction (the hot path); the signed answer is built after the commit.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from lxml import etree
+from sqlalchemy.orm import Session
+
+from smev_soap.envelope.appdata import build_accepted, build_history
+from smev_soap.envelope.attachments import AttachmentLimits
+from smev_soap.envelope.model import Status
+from smev_soap.errors import SmevRefusal
+from smev_soap.journal.events import EventType, record
+from smev_soap.queue import REQUEST, RESPONSE, CancelOutcome, cancel, enqueue, find_duplicate
+from smev_soap.queue import Message as QueuedMessage
+from smev_soap.registry import (
+    CONSUMER,
+    PROVIDER,
+    KindOfInformation,
+    find_kind,
+    find_kind_by_service,
+    is_classified,
+    is_granted,
+    route,
+)
+from smev_soap.service import history as chain_history
+from smev_soap.service.answers import answer
+from smev_soap.service.contract import check_attachments, payload, validate_app_data
+from smev_soap.service.delivery import send_status_message
+from smev_soap.service.gateway import Gateway
+from smev_soap.service.inbound import Inbound
+
+ANSWER_STATUSES = frozenset({Status.RESULT, Status.REJECT, Status.PROCESS, Status.STATE,
+                             Status.NOTIFY})
+FINAL_STATUSES = frozenset({Status.RESULT.value, Status.REJECT.value})
+
+
+def require_status(inbound: Inbound, *allowed: Status) -> None:
+    status = inbound.message.status
+    if status not in allowed:
+        wanted = "/".join(s.value for s in allowed)
+        raise SmevRefusal("RSMEV-112", f"{inbound.operation} takes Status {wanted}, not {status}")
+
+
+def _limits(gateway: Gateway) -> AttachmentLimits:
+    return AttachmentLimits(max_binary_size=gateway.settings.max_body_bytes)
+
+
+def _kind_of(session: Session, inbound: Inbound, elements: list[etree._Element]
+             ) -> KindOfInformation:
+    """The kind named by the payload's root element, else by Service/Mnemonic or ServiceName."""
+    if elements:
+        root = etree.QName(elements[0])
+        kind = find_kind(session, root.namespace or "", root.localname)
+        if kind is not None:
+            return kind
+    message = inbound.message
+    mnemonic = message.service.mnemonic if message.service else message.service_name
+    kind = find_kind_by_service(session, mnemonic) if mnemonic else None
+    if kind is None:
+        what = etree.QName(elements[0]).text if elements else (mnemonic or "no payload")
+        raise SmevRefusal("RSMEV-303", what)
+    return kind
+
+
+def _check_policy(session: Session, gateway: Gateway, inbound: Inbound,
+                  kind: KindOfInformation, role: str) -> None:
+    """State secrets (R20), test traffic (D14) and the participant's grant (R11)."""
+    if is_classified(session, kind.namespace, kind.root_element):
+        record(session, EventType.REFUSED, participant=inbound.sender, error_code="RSMEV-305",
+               detail=f"incident: classified kind {kind.namespace} in traffic")
+        raise SmevRefusal("RSMEV-305", kind.namespace)
+    test_only = inbound.message.test_msg and gateway.settings.environment == "production"
+    if not is_granted(session, inbound.sender, kind, role):
+        raise SmevRefusal("RSMEV-304", f"{inbound.sender} as {role} of {kind.namespace}")
+    if test_only and not is_granted(session, inbound.sender, kind, role, test=True):
+        raise SmevRefusal("RSMEV-306", inbound.sender)
+
+
+def _duplicate(session: Session, gateway: Gateway, inbound: Inbound) -> QueuedMessage | None:
+    """The message this one repeats within the idempotency window (D10), journalled."""
+    since = datetime.now(UTC) - timedelta(seconds=gateway.settings.idempotency_window)
+    original_id = find_duplicate(session, inbound.sender, inbound.body_digest, since)
+    if original_id is None:
+        return None
+    original = session.get(QueuedMessage, original_id)
+    record(session, EventType.DUPLICATE, participant=inbound.sender, message_id=original_id,
+           chain_id=original.chain_id if original else None, digest=inbound.body_digest)
+    return original
+
+
+def _accept(gateway: Gateway, inbound: Inbound, message: QueuedMessage,
+            extra: list[etree._Element] = ()) -> bytes:
+    return answer(gateway, inbound.addressee, Status.ACCEPT, request_id_ref=message.id,
+                  origin_request_id_ref=message.chain_id,
+                  app_data=[build_accepted(message.id), *extra])
+
+
+def _journal_accepted(session: Session, inbound: Inbound, message: QueuedMessage,
+                      event: EventType, recipient: str) -> None:
+    for step, who in ((EventType.RECEIVED, inbound.sender), (EventType.VERIFIED, inbound.sender),
+                      (event, recipient)):
+        record(session, step, participant=who, actor=inbound.sender, message_id=message.id,
+               chain_id=message.chain_id, digest=inbound.body_digest,
+               detail=f"{message.status} {message.message_class}")
+
+
+def send_request(gateway: Gateway, inbound: Inbound) -> bytes:
+    """A consumer's request: routed to a provider's request queue; answered ACCEPT + id."""
+    require_status(inbound, Status.REQUEST)
+    message = inbound.message
+    elements = payload(inbound.parsed.app_data)
+    with gateway.database.transaction() as session:
+        duplicate = _duplicate(session, gateway, inbound)
+        if duplicate is not None:
+            return _accept(gateway, inbound, duplicate)
+        kind = _kind_of(session, inbound, elements)
+        _check_policy(session, gateway, inbound, kind, CONSUMER)
+        provider = route(session, kind, message.recipient.code, message.oktmo)
+        validate_app_data(kind, elements)
+        warnings = check_attachments(kind, inbound.parsed.app_document, inbound.parts,
+                                     _limits(gateway))
+        chain = message.origin_request_id_ref
+        if chain and session.get(QueuedMessage, chain) is None:
+            chain = None
+        queued = enqueue(
+            session, sender=inbound.sender, recipient=provider, message_class=REQUEST,
+            status=Status.REQUEST.value, envelope=inbound.envelope, kind_id=kind.id,
+            chain_id=chain, case_number=message.case_number, test=message.test_msg,
+            body_digest=inbound.body_digest,
+        )
+        _journal_accepted(session, inbound, queued, EventType.QUEUED, provider)
+    return _accept(gateway, inbound, queued, warnings)
+
+
+def _answered_request(session: Session, inbound: Inbound) -> QueuedMessage:
+    """The request ``RequestIdRef`` names, which only its recipient may answer."""
+    request_id = inbound.message.request_id_ref
+    if not request_id:
+        raise SmevRefusal("RSMEV-113", "RequestIdRef names the request being answered")
+    request = session.get(QueuedMessage, request_id)
+    if request is None or request.message_class != REQUEST:
+        raise SmevRefusal("RSMEV-500", f"request {request_id}")
+    if request.recipient_code != inbound.sender:
+        raise SmevRefusal("RSMEV-308", f"request {request_id} went to {request.recipient_code}")
+    return request
+
+
+def send_response(gateway: Gateway, inbound: Inbound) -> bytes:
+    """A provider's answer to a request it received: queued for the request's sender."""
+    require_status(inbound, *ANSWER_STATUSES)
+    message = inbound.message
+    elements = payload(inbound.parsed.app_data)
+    with gateway.database.transaction() as session:
+        duplicate = _duplicate(session, gateway, inbound)
+        if duplicate is not None:
+            return _accept(gateway, inbound, duplicate)
+        request = _answered_request(session, inbound)
+        if chain_history.final_answer(session, request) is not None:
+            raise SmevRefusal("RSMEV-502", f"request {request.id} already has its final answer")
+        kind = session.get(KindOfInformation, request.kind_id) if request.kind_id else None
+        if kind is not None:
+            _check_policy(session, gateway, inbound, kind, PROVIDER)
+            foreign = [e for e in elements if etree.QName(e).namespace != kind.namespace]
+            if foreign:
+                raise SmevRefusal("RSMEV-400", f"{etree.QName(foreign[0]).text} is not of "
+                                               f"the kind {kind.namespace}")
+            validate_app_data(kind, elements)
+        warnings = check_attachments(kind, inbound.parsed.app_document, inbound.parts,
+                                     _limits(gateway))
+        queued = enqueue(
+            session, sender=inbound.sender, recipient=request.sender_code,
+            message_class=RESPONSE, status=message.status.value, envelope=inbound.envelope,
+            kind_id=request.kind_id, chain_id=request.chain_id, request_id_ref=request.id,
+            case_number=message.case_number, test=message.test_msg,
+            body_digest=inbound.body_digest,
+        )
+        _journal_accepted(session, inbound, queued, EventType.ANSWERED, request.sender_code)
+    return _accept(gateway, inbound, queued, warnings)
+
+
+def cancel_request(gateway: Gateway, inbound: Inbound) -> bytes:
+    """Withdraw a request: dropped if not yet delivered, else the cancellation is delivered."""
+    require_status(inbound, Status.CANCEL)
+    request_id = inbound.message.request_id_ref
+    if not request_id:
+        raise SmevRefusal("RSMEV-113", "RequestIdRef names the request to cancel")
+    with gateway.database.transaction() as session:
+        outcome = cancel(session, inbound.sender, request_id)
+        if outcome is CancelOutcome.NOT_FOUND:
+            raise SmevRefusal("RSMEV-500", f"request {request_id} of {inbound.sender}")
+        if outcome is CancelOutcome.CLOSED:
+            raise SmevRefusal("RSMEV-502", f"request {request_id} is already cancelled")
+        request = session.get(QueuedMessage, request_id)
+        if outcome is CancelOutcome.DELIVERED:
+            if chain_history.final_answer(session, request) is not None:
+                raise SmevRefusal("RSMEV-502", f"request {request_id} is already answered")
+            cancellation = enqueue(
+                session, sender=inbound.sender, recipient=request.recipient_code,
+                message_class=REQUEST, status=Status.CANCEL.value, envelope=inbound.envelope,
+                kind_id=request.kind_id, chain_id=request.chain_id, request_id_ref=request.id,
+                case_number=request.case_number, test=request.test,
+                body_digest=inbound.body_digest,
+            )
+            _journal_accepted(session, inbound, cancellation, EventType.QUEUED,
+                              request.recipient_code)
+        record(session, EventType.CANCELLED, participant=inbound.sender, actor=inbound.sender,
+               message_id=request.id, chain_id=request.chain_id, detail=outcome.value)
+        notice = chain_history.event(request.id, "cancelled", inbound.sender, Status.CANCEL,
+                                     detail=outcome.value)
+        send_status_message(session, gateway, request, Status.STATE,
+                            [build_history(request.id, [notice])], f"cancelled, {outcome.value}")
+    return answer(gateway, inbound.addressee, Status.ACCEPT, request_id_ref=request.id,
+                  origin_request_id_ref=request.chain_id)
+
