@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 
 from smev_soap.config import Settings
+from smev_soap.db import Database
 from smev_soap.keytool import KeyPair, write_key_pair
+from smev_soap.registry import (
+    CONSUMER,
+    add_kind,
+    add_participant,
+    find_kind,
+    get_participant,
+    grant,
+)
+from smev_soap.resources import XSD_DIR
 
 DEMO_CA_SUBJECT = {"C": "RU", "O": "smev_soap demo", "CN": "smev_soap demo CA"}
 
@@ -57,3 +68,40 @@ def ensure_gateway_keys(settings: Settings) -> None:
     )
     pair.key_path.replace(key)
     pair.cert_path.replace(cert)
+
+
+@dataclass(frozen=True)
+class DemoParticipant:
+    code: str
+    name: str
+    stem: str
+
+
+DEMO_MFC = DemoParticipant("MFCR00001", "МФЦ Демонстрационного края", "mfc")
+DEMO_AGENCY = DemoParticipant("SZNR00001", "Министерство социальной защиты населения", "szn")
+DEMO_KIND_NAMESPACE = "urn://smev-soap/demo/social-payments/1.0.0"
+DEMO_KIND_ROOT = "PaymentsRequest"
+DEMO_KIND_XSD = XSD_DIR / "demo" / "social-payments-1.0.0.xsd"
+DEMO_SERVICE = "SOCPAYMENTS"
+DEMO_ACTOR = "demo"
+
+
+def demo_participant_keys(settings: Settings, who: DemoParticipant) -> KeyPair:
+    return demo_key_pair(settings, who.stem, {"C": "RU", "O": who.name, "CN": who.code})
+
+
+def load_demo_registry(settings: Settings, database: Database) -> None:
+    """An МФЦ (consumer) and an agency providing the demo kind, with keys; idempotent."""
+    with database.transaction() as session:
+        for who in (DEMO_MFC, DEMO_AGENCY):
+            if get_participant(session, who.code) is None:
+                _, cert = demo_participant_keys(settings, who).load()
+                add_participant(session, who.code, who.name, [cert], DEMO_ACTOR)
+        if find_kind(session, DEMO_KIND_NAMESPACE, DEMO_KIND_ROOT) is None:
+            kind = add_kind(
+                session, DEMO_KIND_NAMESPACE, DEMO_KIND_ROOT,
+                DEMO_KIND_XSD.read_text(encoding="utf-8"), [(DEMO_AGENCY.code, None)],
+                DEMO_ACTOR, name="Сведения о назначенных мерах социальной поддержки",
+                service_mnemonic=DEMO_SERVICE,
+            )
+            grant(session, DEMO_MFC.code, kind, CONSUMER, DEMO_ACTOR, allow_test=True)

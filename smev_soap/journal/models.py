@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import BigInteger, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from smev_soap.db import Base
+from smev_soap.db import Base, UtcDateTime
 
 #: Autoincrementing 64-bit key; SQLite needs INTEGER for its rowid alias.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -25,7 +25,7 @@ class JournalEvent(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     event: Mapped[str] = mapped_column(String(32), nullable=False)
     participant: Mapped[str | None] = mapped_column(String(9))
     actor: Mapped[str | None] = mapped_column(String(100))
@@ -57,7 +57,7 @@ class JournalSeal(Base):
     prev_root: Mapped[str] = mapped_column(String(64), nullable=False)
     signature: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     signer_fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
-    sealed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    sealed_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
 
     def signed_head(self) -> bytes:
         """The bytes the gateway signs: ``batch|first|last|count|root|prev_root``."""

@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from smev_soap.db import Base
+from smev_soap.db import Base, UtcDateTime
 
 REQUEST = "REQUEST"
 RESPONSE = "RESPONSE"
@@ -56,7 +55,7 @@ class Message(Base):
     body_digest: Mapped[str | None] = mapped_column(String(128))  # base64 DigestValue of Body
     envelope_z: Mapped[bytes] = mapped_column("envelope", LargeBinary, nullable=False)
     delivery_envelope_z: Mapped[bytes | None] = mapped_column("delivery_envelope", LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
 
     @property
     def envelope(self) -> bytes:
@@ -96,7 +95,7 @@ class QueueItem(Base):
     kind_id: Mapped[int | None] = mapped_column(Integer)  # copied from the message for filters
     chain_id: Mapped[str] = mapped_column(String(100), nullable=False)
     state: Mapped[str] = mapped_column(String(16), nullable=False, default=PENDING)
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     delivery_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    acked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    acked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

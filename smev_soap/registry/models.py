@@ -7,7 +7,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
-    DateTime,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -17,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from smev_soap.db import Base
+from smev_soap.db import Base, UtcDateTime
 
 ACTIVE = "active"
 BLOCKED = "blocked"
@@ -35,7 +34,7 @@ class Participant(Base):
     status: Mapped[str] = mapped_column(String(16), nullable=False, default=ACTIVE)
     status_reason: Mapped[str | None] = mapped_column(Text)
     status_changed_by: Mapped[str | None] = mapped_column(String(100))
-    status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    status_changed_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
 
     certificates: Mapped[list[ParticipantCertificate]] = relationship(
         back_populates="participant", order_by="ParticipantCertificate.not_after"
@@ -56,8 +55,8 @@ class ParticipantCertificate(Base):
         ForeignKey("participant.code"), nullable=False, index=True
     )
     subject: Mapped[str] = mapped_column(Text, nullable=False)
-    not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    not_after: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    not_before: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    not_after: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     der: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
     participant: Mapped[Participant] = relationship(back_populates="certificates")
@@ -78,7 +77,7 @@ class KindOfInformation(Base):
     service_mnemonic: Mapped[str | None] = mapped_column(String(100), unique=True)
     strict_attachments: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     multi_root: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
 
     providers: Mapped[list[KindProvider]] = relationship(
         back_populates="kind", order_by="KindProvider.id"
@@ -110,7 +109,7 @@ class ClassifiedEntry(Base):
     namespace: Mapped[str] = mapped_column(String(500), nullable=False, index=True)
     root_element: Mapped[str | None] = mapped_column(String(200))
     added_by: Mapped[str] = mapped_column(String(100), nullable=False)
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
 
 
 class AccessGrant(Base):
@@ -125,4 +124,4 @@ class AccessGrant(Base):
     role: Mapped[str] = mapped_column(String(16), nullable=False)
     allow_test: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     granted_by: Mapped[str] = mapped_column(String(100), nullable=False)
-    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
