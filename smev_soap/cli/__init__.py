@@ -18,9 +18,12 @@ from smev_soap.cli import (
     journal_commands,
     registry_commands,
     run_command,
+    sign_commands,
 )
 
-GROUPS = (run_command, db_commands, crypto_commands, registry_commands, journal_commands)
+GROUPS = (
+    run_command, db_commands, crypto_commands, sign_commands, registry_commands, journal_commands,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

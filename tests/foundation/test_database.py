@@ -16,10 +16,9 @@ def test_migrated_database_has_the_registry_version_row(database):
 
 
 def test_transaction_rolls_back_on_error(database):
-    with pytest.raises(RuntimeError):
-        with database.transaction() as session:
-            session.execute(text("UPDATE registry_version SET version = 42"))
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), database.transaction() as session:
+        session.execute(text("UPDATE registry_version SET version = 42"))
+        raise RuntimeError("boom")
     with database.transaction() as session:
         assert session.scalars(select(RegistryVersion.version)).one() == 0
 
