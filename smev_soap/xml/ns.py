@@ -28,7 +28,7 @@ WSS_X509V3 = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token
 
 def tag(namespace: str, local: str) -> str:
     """Clark notation `{namespace}local`."""
-    return "{%s}%s" % (namespace, local)
+    return f"{{{namespace}}}{local}"
 
 
 SOAP_ENVELOPE = tag(SOAP, "Envelope")

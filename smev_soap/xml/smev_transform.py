@@ -51,7 +51,7 @@ def _keep(s: str | None) -> bool:
 
 
 class _Writer:
-    __slots__ = ("out", "frames", "counter")
+    __slots__ = ("counter", "frames", "out")
 
     def __init__(self) -> None:
         self.out: list[str] = []
@@ -69,7 +69,7 @@ class _Writer:
         prefix = self.lookup(uri)
         if prefix is None:
             self.counter += 1
-            prefix = "ns%d" % self.counter
+            prefix = f"ns{self.counter}"
             frame.append((prefix, uri))
         return prefix
 
@@ -77,7 +77,7 @@ class _Writer:
         out = self.out
         namespace, _, local = el.tag[1:].partition("}") if el.tag[0] == "{" else ("", "", el.tag)
         if not namespace:
-            raise TransformError("unqualified element %r cannot be transformed" % el.tag)
+            raise TransformError(f"unqualified element {el.tag!r} cannot be transformed")
         frame: list[tuple[str, str]] = []
         self.frames.append(frame)
         prefix = self.prefix_for(namespace, frame)
@@ -91,19 +91,19 @@ class _Writer:
         qualified.sort(key=lambda a: (a[0], a[1]))
         unqualified.sort(key=lambda a: a[0])
         rendered = [
-            ' %s:%s="%s"' % (self.prefix_for(uri, frame), name, _esc_attr(value))
+            f' {self.prefix_for(uri, frame)}:{name}="{_esc_attr(value)}"'
             for uri, name, value in qualified
         ]
-        rendered += [' %s="%s"' % (name, _esc_attr(value)) for name, value in unqualified]
-        decls = "".join(' xmlns:%s="%s"' % (p, _esc_attr(u)) for p, u in frame)
-        out.append("<%s:%s%s%s>" % (prefix, local, decls, "".join(rendered)))
+        rendered += [f' {name}="{_esc_attr(value)}"' for name, value in unqualified]
+        decls = "".join(f' xmlns:{p}="{_esc_attr(u)}"' for p, u in frame)
+        out.append(f"<{prefix}:{local}{decls}{''.join(rendered)}>")
         if _keep(el.text):
             out.append(_esc_text(el.text))
         for child in el:
             self.element(child)
             if _keep(child.tail):
                 out.append(_esc_text(child.tail))
-        out.append("</%s:%s>" % (prefix, local))
+        out.append(f"</{prefix}:{local}>")
         self.frames.pop()
 
 
