@@ -129,6 +129,7 @@ def sign_envelope(
     if header is None:
         header = etree.SubElement(root, SOAP_HEADER)
         body.addprevious(header)
+    _refuse_second_block(header, ACTOR_SMEV)
     body = _ensure_body_id(body)
     return _add_block(header, len(header), key, cert, ACTOR_SMEV, (body,))
 
@@ -148,7 +149,13 @@ def add_recipient_signature(
         raise ValueError("header_element must be a smev:Header with a wsu:Id")
     if not body.get(WSU_ID):
         raise ValueError("the Body has no wsu:Id (the envelope is not a signed SMEV-2 message)")
+    _refuse_second_block(header, ACTOR_RECIPIENT)
     return _add_block(header, 0, key, cert, ACTOR_RECIPIENT, (header_element, body))
+
+
+def _refuse_second_block(header: etree._Element, actor: str) -> None:
+    if any(c.tag == WSSE_SECURITY and c.get(SOAP_ACTOR) == actor for c in header):
+        raise ValueError(f"the envelope already has a wsse:Security block for {actor}")
 
 
 def _ensure_body_id(body: etree._Element) -> etree._Element:
@@ -274,7 +281,7 @@ class _Context:
 
 @lru_cache(maxsize=512)
 def _certificate(base64_text: str) -> Certificate:
-    """Decoded token certificates, cached: the same senders sign again and again."""
+    """Decoded token certificates (keyed by the token text as is): senders sign again and again."""
     return Certificate.load(dsig.decode_base64(base64_text))
 
 
@@ -304,7 +311,7 @@ def _token_certificate(block: etree._Element, parsed: dsig.ParsedSignature, ctx:
     if token.get("ValueType", WSS_X509V3) != WSS_X509V3:
         raise SignatureError(reasons.BAD_CERTIFICATE, "token is not an X.509v3 certificate")
     try:
-        return _certificate("".join((token.text or "").split()))
+        return _certificate(token.text or "")
     except (CryptoError, ValueError) as exc:
         raise SignatureError(reasons.BAD_CERTIFICATE, f"token certificate: {exc}") from None
 

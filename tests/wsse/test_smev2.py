@@ -7,9 +7,9 @@ import re
 import uuid
 
 import pytest
-from conftest import SMEV2_SAMPLE, Signer, openssl
 from gost_independent import NS, c14n, verify_smev2_block
 from lxml import etree
+from wsse_helpers import SMEV2_SAMPLE, Signer, openssl
 
 from smev_soap.crypto import PrivateKey, issue_certificate
 from smev_soap.wsse import dsig, reasons, smev2
@@ -399,9 +399,19 @@ def test_recipient_block_alone(delivered):
     assert _reason(serialize(root)) == reasons.NO_SENDER_SIGNATURE
 
 
+def _second_sender_block(root: etree._Element, who: Signer) -> etree._Element:
+    """Another actor-smev block over the Body (sign_envelope refuses to add one itself)."""
+    header = root.find(SOAP_HEADER)
+    first = header[0]
+    header.remove(first)
+    block = sign_envelope(root, who.key, who.cert)
+    header.insert(0, first)
+    return block
+
+
 def test_recipient_block_with_body_reference_only(signed, other_signer):
     root = parse(signed)
-    block = sign_envelope(root, other_signer.key, other_signer.cert)
+    block = _second_sender_block(root, other_signer)
     block.set(tag(SOAP, "actor"), ACTOR_RECIPIENT)
     assert _reason(serialize(root)) == reasons.UNEXPECTED_REFERENCES
 
@@ -416,13 +426,22 @@ def test_unknown_and_duplicate_actor(signed, other_signer):
     root.find(SOAP_HEADER)[0].set(tag(SOAP, "actor"), "urn:other")
     assert _reason(serialize(root)) == reasons.NO_SENDER_SIGNATURE
     root = parse(signed)
-    block = sign_envelope(root, other_signer.key, other_signer.cert)
+    block = _second_sender_block(root, other_signer)
     block.set(tag(SOAP, "actor"), "urn:other")
     result = verify(serialize(root))
     assert result.reason == reasons.UNKNOWN_ACTOR and result.sender.valid
     root = parse(signed)
-    sign_envelope(root, other_signer.key, other_signer.cert)
+    _second_sender_block(root, other_signer)
     assert _reason(serialize(root)) == reasons.DUPLICATE_ACTOR
+
+
+def test_signing_twice_is_refused(signed, delivered, other_signer):
+    with pytest.raises(ValueError):
+        sign_envelope(parse(signed), other_signer.key, other_signer.cert)
+    root = parse(delivered)
+    header = root.find(SOAP_HEADER)
+    with pytest.raises(ValueError):
+        add_recipient_signature(root, other_signer.key, other_signer.cert, header[2])
 
 
 def test_add_recipient_signature_refuses_bad_input(signed, other_signer):

@@ -6,9 +6,9 @@ import base64
 from pathlib import Path
 
 import pytest
-from conftest import CONFORMANCE
 from gost_independent import c14n, gost_verify, streebog256
 from lxml import etree
+from wsse_helpers import CONFORMANCE
 
 from smev_soap.crypto import PrivateKey, issue_certificate
 from smev_soap.wsse import dsig, reasons
