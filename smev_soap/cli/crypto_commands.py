@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from smev_soap.cli import CommandError
+from smev_soap.cli.errors import CommandError
 from smev_soap.crypto import CryptoError, run_selftest
 from smev_soap.keytool import KeyPair, file_stem, write_key_pair
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from smev_soap.cli import CommandError
+from smev_soap.cli.errors import CommandError
 from smev_soap.config import Settings, load_settings
 from smev_soap.crypto import Certificate, CryptoError, PrivateKey
 from smev_soap.db import Database

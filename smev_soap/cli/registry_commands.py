@@ -12,7 +12,7 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from smev_soap import registry
-from smev_soap.cli import CommandError
+from smev_soap.cli.errors import CommandError
 from smev_soap.config import load_settings
 from smev_soap.crypto import Certificate, CryptoError
 from smev_soap.db import Database

@@ -9,16 +9,17 @@ import sys
 import time
 
 from smev_soap import migrate
-from smev_soap.cli import CommandError
+from smev_soap.cli.errors import CommandError
 from smev_soap.config import load_settings
 from smev_soap.db import Database
-from smev_soap.demo import ensure_gateway_keys
+from smev_soap.demo import ensure_gateway_keys, load_demo_registry
 from smev_soap.wsgi import SelfTestFailed, require_selftest
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     run = commands.add_parser("run", help="migrate, create missing demo keys and serve")
-    run.add_argument("--demo", action="store_true", help="also load the demo registry")
+    run.add_argument("--demo", action="store_true",
+                     help="also load the demo registry and start the demo-agent")
     run.set_defaults(handler=_run)
 
 
@@ -28,10 +29,19 @@ def _run(args: argparse.Namespace) -> int:
         require_selftest()
     except SelfTestFailed as error:
         raise CommandError(f"{error}; refusing to start") from error
-    migrate.upgrade(Database(settings.database_url))
+    database = Database(settings.database_url)
+    migrate.upgrade(database)
     ensure_gateway_keys(settings)
+    commands = [
+        [sys.executable, "-m", "gunicorn", "-c", "python:smev_soap.gunicorn_conf"],
+        [sys.executable, "-m", "smev_soap.cli", "worker"],
+    ]
+    if settings.demo:
+        load_demo_registry(settings, database)
+        commands.append([sys.executable, "-m", "smev_soap.cli", "demo-agent"])
+    database.dispose()
     print(f"smev-soap: serving on http://{settings.bind} (database {settings.database_url})")
-    return supervise([[sys.executable, "-m", "gunicorn", "-c", "python:smev_soap.gunicorn_conf"]])
+    return supervise(commands)
 
 
 def supervise(commands: list[list[str]]) -> int:

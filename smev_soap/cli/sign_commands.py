@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from smev_soap.cli import CommandError
+from smev_soap.cli.errors import CommandError
 from smev_soap.crypto import Certificate, CryptoError, PrivateKey, TrustStore
 from smev_soap.envelope.ns import TYPES
 from smev_soap.wsse import smev2, smev3

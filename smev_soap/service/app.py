@@ -93,6 +93,8 @@ class SingleService:
 
     def _refuse(self, located: Located, refusal: SmevRefusal) -> tuple[str, bytes]:
         self._journal_refusal(refusal, located)
+        if refusal.is_fault:  # a code that is never a SMEV answer (D11), wherever it arose
+            return "500 Internal Server Error", fault_envelope(refusal.code, refusal.detail)
         try:
             return "200 OK", refusal_answer(self.gateway, located.addressee, refusal)
         except Exception:  # never answer unsigned: the request fails instead

@@ -1,13 +1,15 @@
-"""What one worker process of the gateway holds: settings, database, its key and trust store."""
+"""What one worker process of the gateway holds: settings, database, key, trust store, and its
+registry cache (D21)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from smev_soap.config import Settings
 from smev_soap.crypto import Certificate, PrivateKey, TrustStore
 from smev_soap.db import Database
 from smev_soap.envelope.model import Org
+from smev_soap.service.registry_cache import RegistryCache
 
 
 @dataclass
@@ -19,6 +21,7 @@ class Gateway:
     key: PrivateKey
     cert: Certificate
     trust: TrustStore | None
+    registry: RegistryCache = field(default_factory=RegistryCache)
 
     @classmethod
     def from_settings(cls, settings: Settings, database: Database | None = None) -> Gateway:

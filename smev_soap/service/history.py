@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from smev_soap.envelope.appdata import HistoryEvent
 from smev_soap.envelope.model import Status
 from smev_soap.journal.events import history
-from smev_soap.queue import RESPONSE
+from smev_soap.queue import REQUEST, RESPONSE
 from smev_soap.queue import Message as QueuedMessage
 
 FINAL = (Status.RESULT.value, Status.REJECT.value)
@@ -26,6 +26,19 @@ def final_answer(session: Session, request: QueuedMessage) -> QueuedMessage | No
                QueuedMessage.sender_code == request.recipient_code,
                QueuedMessage.status.in_(FINAL))
         .order_by(QueuedMessage.created_at.desc())
+        .limit(1)
+    ).first()
+
+
+def cancellation(session: Session, request: QueuedMessage) -> QueuedMessage | None:
+    """The cancellation of ``request`` queued for its provider, if its sender sent one."""
+    return session.scalars(
+        select(QueuedMessage)
+        .where(QueuedMessage.chain_id == request.chain_id,
+               QueuedMessage.request_id_ref == request.id,
+               QueuedMessage.message_class == REQUEST,
+               QueuedMessage.sender_code == request.sender_code,
+               QueuedMessage.status == Status.CANCEL.value)
         .limit(1)
     ).first()
 

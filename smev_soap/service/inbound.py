@@ -16,12 +16,13 @@ from lxml import etree
 from smev_soap.crypto import Certificate
 from smev_soap.envelope.errors import EnvelopeError
 from smev_soap.envelope.model import CODE_RE, Message, Org
+from smev_soap.envelope.ns import SMEV_NAMESPACES
 from smev_soap.envelope.parse import ParsedMessage, parse_body
 from smev_soap.envelope.schemas import structure_errors
 from smev_soap.errors import SmevRefusal
-from smev_soap.registry.participants import participant_for_certificate
 from smev_soap.service.answers import Addressee
 from smev_soap.service.gateway import Gateway
+from smev_soap.service.registry_cache import RegistryView
 from smev_soap.service.transport import TransportRequest
 from smev_soap.service.wsdl import OPERATIONS
 from smev_soap.wsse import reasons
@@ -59,6 +60,8 @@ _ENVELOPE_REFUSALS = {
     "bad_sender_code": "RSMEV-107",
     "missing_field": "RSMEV-113",
 }
+
+_SMEV_HEADERS = frozenset(f"{{{uri}}}Header" for uri in SMEV_NAMESPACES)
 
 _SENDER_CODE = etree.XPath(
     "string(*[1]/smev:Message/smev:Sender/smev:Code)", namespaces={"smev": SMEV}
@@ -98,6 +101,7 @@ class Inbound:
     body_digest: str
     addressee: Addressee
     parts: dict[str, bytes]
+    registry: RegistryView  # the registry as of this request (D21)
 
     @property
     def message(self) -> Message:
@@ -159,11 +163,18 @@ def authenticate(gateway: Gateway, located: Located) -> Inbound:
         sender_block is None or sender_block.certificate is None
     ):
         raise SmevRefusal("RSMEV-212", "a participant's message carries one actor-smev block only")
+    soap_header = located.root.find(f"{{{SOAP}}}Header")
+    if soap_header is not None and any(child.tag in _SMEV_HEADERS for child in soap_header):
+        # smev:Header is the gateway's (MessageId, NodeId); one from a participant would be
+        # delivered beside ours, unsigned by us, and read by the provider as routing data.
+        raise SmevRefusal("RSMEV-110", "smev:Header is added by the gateway, not by the sender")
     parsed = _parse_verified(verification.body)
     certificate = sender_block.certificate
     claimed = parsed.message.sender.code
     with gateway.database.sessions() as session:
-        participant = participant_for_certificate(session, certificate.fingerprint_sha256)
+        registry = gateway.registry.view(session)
+        participant = registry.participant_for_certificate(session,
+                                                           certificate.fingerprint_sha256)
         if participant is None or participant.code != claimed:
             raise SmevRefusal("RSMEV-211", f"certificate {certificate.fingerprint_sha256[:16]}… "
                                            f"is not registered to {claimed}")
@@ -180,5 +191,6 @@ def authenticate(gateway: Gateway, located: Located) -> Inbound:
         body_digest=_SENDER_DIGEST(located.root, actor=ACTOR_SMEV).strip(),
         addressee=Addressee.of(located.operation, parsed.message),
         parts=located.parts,
+        registry=registry,
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smev_soap.envelope.appdata import (
@@ -21,7 +22,7 @@ from smev_soap.envelope.appdata import (
 from smev_soap.envelope.model import Status
 from smev_soap.errors import SmevRefusal
 from smev_soap.journal.events import EventType, record
-from smev_soap.queue import REQUEST, REQUESTS, RESPONSES, LeasedItem, ack, lease
+from smev_soap.queue import REQUEST, REQUESTS, RESPONSES, LeasedItem, QueueItem, ack, lease
 from smev_soap.queue import Message as QueuedMessage
 from smev_soap.registry import find_kind, find_kind_by_service
 from smev_soap.service import history as chain_history
@@ -93,11 +94,18 @@ def get_request(gateway: Gateway, inbound: Inbound) -> bytes:
 
 
 def _reread_final(session: Session, gateway: Gateway, request: QueuedMessage) -> Handed | None:
-    """An acknowledged final answer is read again, never leased again (D8)."""
+    """An acknowledged final answer is read again, never leased again (D8).
+
+    Its DeliveryCount is the one its delivery reached (``xs:positiveInteger``: at least 1).
+    """
     final = chain_history.final_answer(session, request)
     if final is None:
         return None
-    return Handed(final, 0, delivery_envelope(session, gateway, final))
+    delivered = session.scalar(
+        select(QueueItem.delivery_count)
+        .where(QueueItem.message_id == final.id, QueueItem.owner_code == request.sender_code)
+    )
+    return Handed(final, max(delivered or 0, 1), delivery_envelope(session, gateway, final))
 
 
 def get_response(gateway: Gateway, inbound: Inbound) -> bytes:

@@ -18,16 +18,7 @@ from smev_soap.errors import SmevRefusal
 from smev_soap.journal.events import EventType, record
 from smev_soap.queue import REQUEST, RESPONSE, CancelOutcome, cancel, enqueue, find_duplicate
 from smev_soap.queue import Message as QueuedMessage
-from smev_soap.registry import (
-    CONSUMER,
-    PROVIDER,
-    KindOfInformation,
-    find_kind,
-    find_kind_by_service,
-    is_classified,
-    is_granted,
-    route,
-)
+from smev_soap.registry import CONSUMER, PROVIDER, KindOfInformation
 from smev_soap.service import history as chain_history
 from smev_soap.service.answers import answer
 from smev_soap.service.contract import check_attachments, payload, validate_app_data
@@ -56,12 +47,12 @@ def _kind_of(session: Session, inbound: Inbound, elements: list[etree._Element]
     """The kind named by the payload's root element, else by Service/Mnemonic or ServiceName."""
     if elements:
         root = etree.QName(elements[0])
-        kind = find_kind(session, root.namespace or "", root.localname)
+        kind = inbound.registry.find_kind(session, root.namespace or "", root.localname)
         if kind is not None:
             return kind
     message = inbound.message
     mnemonic = message.service.mnemonic if message.service else message.service_name
-    kind = find_kind_by_service(session, mnemonic) if mnemonic else None
+    kind = inbound.registry.find_kind_by_service(session, mnemonic) if mnemonic else None
     if kind is None:
         what = etree.QName(elements[0]).text if elements else (mnemonic or "no payload")
         raise SmevRefusal("RSMEV-303", what)
@@ -71,14 +62,15 @@ def _kind_of(session: Session, inbound: Inbound, elements: list[etree._Element]
 def _check_policy(session: Session, gateway: Gateway, inbound: Inbound,
                   kind: KindOfInformation, role: str) -> None:
     """State secrets (R20), test traffic (D14) and the participant's grant (R11)."""
-    if is_classified(session, kind.namespace, kind.root_element):
-        record(session, EventType.REFUSED, participant=inbound.sender, error_code="RSMEV-305",
-               detail=f"incident: classified kind {kind.namespace} in traffic")
-        raise SmevRefusal("RSMEV-305", kind.namespace)
+    registry = inbound.registry
+    if registry.is_classified(session, kind.namespace, kind.root_element):
+        # The refusal rolls this transaction back; the service journals it with this detail.
+        raise SmevRefusal("RSMEV-305", f"incident: classified kind {kind.namespace} in traffic "
+                                       f"from {inbound.sender}")
     test_only = inbound.message.test_msg and gateway.settings.environment == "production"
-    if not is_granted(session, inbound.sender, kind, role):
+    if not registry.is_granted(session, inbound.sender, kind, role):
         raise SmevRefusal("RSMEV-304", f"{inbound.sender} as {role} of {kind.namespace}")
-    if test_only and not is_granted(session, inbound.sender, kind, role, test=True):
+    if test_only and not registry.is_granted(session, inbound.sender, kind, role, test=True):
         raise SmevRefusal("RSMEV-306", inbound.sender)
 
 
@@ -110,6 +102,34 @@ def _journal_accepted(session: Session, inbound: Inbound, message: QueuedMessage
                detail=f"{message.status} {message.message_class}")
 
 
+def _joined_chain(session: Session, inbound: Inbound) -> str | None:
+    """The chain ``OriginRequestIdRef`` names, when the sender is a party of its first request.
+
+    A provider asking another provider on behalf of its consumer continues the consumer's chain;
+    anybody else naming a chain would join its history (GetStatus) and is given a new one.
+    """
+    origin_id = inbound.message.origin_request_id_ref
+    origin = session.get(QueuedMessage, origin_id) if origin_id else None
+    if origin is None:
+        return None
+    root = session.get(QueuedMessage, origin.chain_id) or origin
+    if inbound.sender not in (root.sender_code, root.recipient_code):
+        return None
+    return root.chain_id
+
+
+def _check_request_root(kind: KindOfInformation, elements: list[etree._Element]) -> None:
+    """A request carries the kind's request root (D2): not nothing, not another global element
+    of its schema (its answer, say), when the kind was named by Service/Mnemonic instead."""
+    if not elements:
+        raise SmevRefusal("RSMEV-401", "AppData holds no element")
+    root = etree.QName(elements[0])
+    if not kind.multi_root and (root.namespace, root.localname) != (kind.namespace,
+                                                                     kind.root_element):
+        raise SmevRefusal("RSMEV-400", f"{root.text} is not the request root "
+                                       f"{{{kind.namespace}}}{kind.root_element} of the kind")
+
+
 def send_request(gateway: Gateway, inbound: Inbound) -> bytes:
     """A consumer's request: routed to a provider's request queue; answered ACCEPT + id."""
     require_status(inbound, Status.REQUEST)
@@ -121,13 +141,12 @@ def send_request(gateway: Gateway, inbound: Inbound) -> bytes:
             return _accept(gateway, inbound, duplicate)
         kind = _kind_of(session, inbound, elements)
         _check_policy(session, gateway, inbound, kind, CONSUMER)
-        provider = route(session, kind, message.recipient.code, message.oktmo)
+        provider = inbound.registry.route(session, kind, message.recipient.code, message.oktmo)
+        _check_request_root(kind, elements)
         validate_app_data(kind, elements)
         warnings = check_attachments(kind, inbound.parsed.app_document, inbound.parts,
                                      _limits(gateway))
-        chain = message.origin_request_id_ref
-        if chain and session.get(QueuedMessage, chain) is None:
-            chain = None
+        chain = _joined_chain(session, inbound)
         queued = enqueue(
             session, sender=inbound.sender, recipient=provider, message_class=REQUEST,
             status=Status.REQUEST.value, envelope=inbound.envelope, kind_id=kind.id,
@@ -200,6 +219,8 @@ def cancel_request(gateway: Gateway, inbound: Inbound) -> bytes:
         if outcome is CancelOutcome.DELIVERED:
             if chain_history.final_answer(session, request) is not None:
                 raise SmevRefusal("RSMEV-502", f"request {request_id} is already answered")
+            if chain_history.cancellation(session, request) is not None:
+                raise SmevRefusal("RSMEV-502", f"request {request_id} is already cancelled")
             cancellation = enqueue(
                 session, sender=inbound.sender, recipient=request.recipient_code,
                 message_class=REQUEST, status=Status.CANCEL.value, envelope=inbound.envelope,

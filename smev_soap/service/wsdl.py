@@ -2,7 +2,8 @@
 
 spyne builds the messages, port type, binding (document/literal, SOAPAction = operation name)
 and service elements. :class:`SmevWsdl11` replaces spyne's own type schema: every operation
-element is of type ``smev:BaseMessageType`` (``smev:Message`` + ``smev:MessageData``), and the
+element is a sequence of references to the global ``smev:Message`` and ``smev:MessageData``
+(what ``smev:BaseMessageType`` holds; node-soap cannot resolve the type across namespaces), and the
 rev120315 schema (with the xop schema it imports) is inlined, so the WSDL is self-contained for
 zeep, suds and node-soap alike.
 """
@@ -52,8 +53,17 @@ def _operation(name: str):
 def _service_class(name: str, operations: tuple[str, ...]) -> type[ServiceBase]:
     return type(name, (ServiceBase,), {op: _operation(op) for op in operations})
 
+def _operation_element(schema: etree._Element, name: str) -> None:
+    """``<xs:element name=…>`` whose sequence references ``smev:Message``, ``smev:MessageData``."""
+    element = etree.SubElement(schema, f"{{{XS}}}element", name=name)
+    sequence = etree.SubElement(etree.SubElement(element, f"{{{XS}}}complexType"),
+                                f"{{{XS}}}sequence")
+    for part in ("Message", "MessageData"):
+        etree.SubElement(sequence, f"{{{XS}}}element", ref=f"smev:{part}")
+
+
 class SmevWsdl11(Wsdl11):
-    """spyne's WSDL 1.1 document with operation elements typed ``smev:BaseMessageType``."""
+    """spyne's WSDL 1.1 document with our own operation elements over the rev120315 types."""
 
     def build_schema_nodes(self, with_schema_location: bool = False) -> None:
         super().build_schema_nodes(with_schema_location)
@@ -69,8 +79,7 @@ class SmevWsdl11(Wsdl11):
             for method in service.public_methods.values():
                 for element_name in (method.in_message.get_element_name(),
                                      method.out_message.get_element_name()):
-                    etree.SubElement(schema, f"{{{XS}}}element", name=element_name,
-                                     type="smev:BaseMessageType")
+                    _operation_element(schema, element_name)
         rev120315 = read_schema("smev-rev120315.xsd")
         for imported in rev120315.iter(f"{{{XS}}}import"):
             imported.attrib.pop("schemaLocation", None)
