@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from smev_soap import migrate
 from smev_soap.config import Settings, load_settings
@@ -42,8 +43,12 @@ def scratch_database() -> Iterator[str]:
     name = f"smev_bench_{secrets.token_hex(6)}"
     admin = create_engine(make_url(ADMIN_URL).set(drivername="postgresql+psycopg2"),
                           isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        raise SystemExit(f"bench: PostgreSQL unreachable at {ADMIN_URL} (SMEV_BENCH_PG_URL): "
+                         f"{error.orig}") from None
     try:
         yield make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     finally:

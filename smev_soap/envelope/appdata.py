@@ -33,11 +33,13 @@ class Selector:
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """One leased message: its id, how often it was delivered, the sealed envelope bytes."""
+    """One leased message: its id, how often it was delivered, the sealed envelope bytes and
+    the multipart parts (Content-ID, bytes) its AppDocument references."""
 
     message_id: str
     delivery_count: int
     envelope: bytes
+    attachments: tuple[tuple[str, bytes], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,10 @@ def build_delivery(delivery: Delivery) -> etree._Element:
     _sub(el, "MessageId", delivery.message_id)
     _sub(el, "DeliveryCount", str(delivery.delivery_count))
     _sub(el, "Envelope", base64.b64encode(delivery.envelope).decode("ascii"))
+    for content_id, content in delivery.attachments:
+        attachment = etree.SubElement(el, _t("Attachment"))
+        _sub(attachment, "ContentId", content_id)
+        _sub(attachment, "Content", base64.b64encode(content).decode("ascii"))
     return el
 
 
@@ -155,11 +161,18 @@ def parse_delivery(element: etree._Element) -> Delivery:
     envelope = _text(element, "Envelope")
     if not (message_id and count and count.isdigit() and envelope):
         raise EnvelopeError("bad_delivery", "Delivery needs MessageId, DeliveryCount, Envelope")
+    attachments = tuple(
+        (_text(a, "ContentId") or "", _decode(_text(a, "Content") or "", "Attachment/Content"))
+        for a in element.iterfind(_t("Attachment"))
+    )
+    return Delivery(message_id, int(count), _decode(envelope, "Envelope"), attachments)
+
+
+def _decode(text: str, what: str) -> bytes:
     try:
-        data = base64.b64decode("".join(envelope.split()), validate=True)
+        return base64.b64decode("".join(text.split()), validate=True)
     except binascii.Error:
-        raise EnvelopeError("bad_delivery", "Delivery/Envelope is not base64") from None
-    return Delivery(message_id, int(count), data)
+        raise EnvelopeError("bad_delivery", f"Delivery/{what} is not base64") from None
 
 
 def _notice(tag: str, code: str, text_ru: str, text_en: str, detail: str | None) -> etree._Element:

@@ -9,7 +9,14 @@ from smev_soap.queue.leasing import (
     expire_and_dead_letter,
     lease,
 )
-from smev_soap.queue.messages import enqueue, find_duplicate, get_message, store_delivery_envelope
+from smev_soap.queue.messages import (
+    enqueue,
+    find_duplicate,
+    get_message,
+    message_parts,
+    store_delivery_envelope,
+    store_parts,
+)
 from smev_soap.queue.models import (
     ACKED,
     CANCELLED,
@@ -29,5 +36,6 @@ __all__ = [
     "ACKED", "CANCELLED", "DEAD", "LEASED", "PENDING", "REQUEST", "REQUESTS", "RESPONSE",
     "RESPONSES", "CancelOutcome", "DeadLetter", "LeasedItem", "Message", "QueueCounts",
     "QueueItem", "ack", "cancel", "enqueue", "expire_and_dead_letter", "find_duplicate",
-    "get_message", "lease", "queue_statistics", "store_delivery_envelope",
+    "get_message", "lease", "message_parts", "queue_statistics", "store_delivery_envelope",
+    "store_parts",
 ]

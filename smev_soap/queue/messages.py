@@ -9,7 +9,15 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from smev_soap.queue.models import PENDING, REQUEST, REQUESTS, RESPONSES, Message, QueueItem
+from smev_soap.queue.models import (
+    PENDING,
+    REQUEST,
+    REQUESTS,
+    RESPONSES,
+    Message,
+    MessagePart,
+    QueueItem,
+)
 
 
 def enqueue(
@@ -85,3 +93,17 @@ def find_duplicate(
         .order_by(Message.created_at)
         .limit(1)
     ).first()
+
+
+def store_parts(session: Session, message_id: str, parts: dict[str, bytes]) -> None:
+    """Keep the multipart parts that came with the message, by Content-ID."""
+    session.add_all(MessagePart(message_id=message_id, content_id=content_id,
+                                content_z=zlib.compress(content))
+                    for content_id, content in parts.items())
+
+
+def message_parts(session: Session, message_id: str) -> tuple[tuple[str, bytes], ...]:
+    """The message's stored parts as (Content-ID, bytes), in Content-ID order."""
+    rows = session.scalars(select(MessagePart).where(MessagePart.message_id == message_id)
+                           .order_by(MessagePart.content_id))
+    return tuple((row.content_id, row.content) for row in rows)

@@ -99,3 +99,17 @@ class QueueItem(Base):
     delivery_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     acked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class MessagePart(Base):
+    """A multipart/related part received with a message (its AppDocument Reference, D13)."""
+
+    __tablename__ = "message_part"
+
+    message_id: Mapped[str] = mapped_column(ForeignKey("message.id"), primary_key=True)
+    content_id: Mapped[str] = mapped_column(String(500), primary_key=True)
+    content_z: Mapped[bytes] = mapped_column("content", LargeBinary, nullable=False)
+
+    @property
+    def content(self) -> bytes:
+        return zlib.decompress(self.content_z)

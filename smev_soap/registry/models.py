@@ -1,5 +1,6 @@
 """Registry tables: participants and their certificates, kinds of information (виды сведений)
-with their providers, the classified list (гриф) and the minimal access grants."""
+with their providers and the classified list (гриф). Electronic services and agreements have
+their own modules (``service_models``, ``agreement_models``)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smev_soap.db import Base, UtcDateTime
 
+PENDING = "pending"
 ACTIVE = "active"
+SUSPENDED = "suspended"
 BLOCKED = "blocked"
+WITHDRAWN = "withdrawn"
 CONSUMER = "consumer"
 PROVIDER = "provider"
+
+#: What kind of system a participant is (вид участника).
+CATEGORIES = ("federal", "regional", "municipal", "mfc", "portal")
+REGIONAL = "regional"
+FEDERAL = "federal"
+#: Classification of a kind (категория доступа); state secrets are never registered (R20).
+PUBLIC = "public"
+RESTRICTED = "restricted"
+STATE_SECRET = "state-secret"
 
 
 class Participant(Base):
@@ -29,8 +42,11 @@ class Participant(Base):
 
     __tablename__ = "participant"
 
-    code: Mapped[str] = mapped_column(String(9), primary_key=True)
-    name: Mapped[str] = mapped_column(String(500), nullable=False)
+    code: Mapped[str] = mapped_column(String(9), primary_key=True)  # mnemonic code
+    name: Mapped[str] = mapped_column(String(500), nullable=False)  # the organisation
+    system_name: Mapped[str | None] = mapped_column(String(500))  # its information system
+    category: Mapped[str] = mapped_column(String(16), nullable=False, default=REGIONAL)
+    contacts: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default=ACTIVE)
     status_reason: Mapped[str | None] = mapped_column(Text)
     status_changed_by: Mapped[str | None] = mapped_column(String(100))
@@ -46,7 +62,11 @@ class Participant(Base):
 
 
 class ParticipantCertificate(Base):
-    """A signing certificate registered to a participant (authorship, D19)."""
+    """A signing certificate registered to a participant (authorship, D19).
+
+    ``valid_from``/``valid_to`` is the registered validity, inside the certificate's own; keys
+    rotate by registering the new certificate before retiring the old one (both accepted meanwhile).
+    """
 
     __tablename__ = "participant_certificate"
 
@@ -57,13 +77,18 @@ class ParticipantCertificate(Base):
     subject: Mapped[str] = mapped_column(Text, nullable=False)
     not_before: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     not_after: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    valid_from: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    valid_to: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     der: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
     participant: Mapped[Participant] = relationship(back_populates="certificates")
 
 
 class KindOfInformation(Base):
-    """A registered payload format (вид сведений), routed by namespace URI and root element."""
+    """A registered payload format (вид сведений), routed by namespace URI and root element.
+
+    Each version has its own namespace URI (…/1.0.0, …/1.1.0); versions coexist.
+    """
 
     __tablename__ = "kind_of_information"
     __table_args__ = (UniqueConstraint("namespace", "root_element"),)
@@ -72,6 +97,10 @@ class KindOfInformation(Base):
     namespace: Mapped[str] = mapped_column(String(500), nullable=False)
     root_element: Mapped[str] = mapped_column(String(200), nullable=False)
     name: Mapped[str] = mapped_column(String(500), nullable=False)
+    version: Mapped[str] = mapped_column(String(20), nullable=False)
+    classification: Mapped[str] = mapped_column(String(16), nullable=False, default=PUBLIC)
+    scope: Mapped[str] = mapped_column(String(16), nullable=False, default=REGIONAL)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default=ACTIVE)
     xsd: Mapped[str] = mapped_column(Text, nullable=False)
     xsd_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     service_mnemonic: Mapped[str | None] = mapped_column(String(100), unique=True)
@@ -111,17 +140,3 @@ class ClassifiedEntry(Base):
     added_by: Mapped[str] = mapped_column(String(100), nullable=False)
     added_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
 
-
-class AccessGrant(Base):
-    """Participant × kind × role; the minimal stand-in for agreements (соглашения, D17)."""
-
-    __tablename__ = "access_grant"
-    __table_args__ = (UniqueConstraint("participant_code", "kind_id", "role"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    participant_code: Mapped[str] = mapped_column(ForeignKey("participant.code"), nullable=False)
-    kind_id: Mapped[int] = mapped_column(ForeignKey("kind_of_information.id"), nullable=False)
-    role: Mapped[str] = mapped_column(String(16), nullable=False)
-    allow_test: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    granted_by: Mapped[str] = mapped_column(String(100), nullable=False)
-    granted_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)

@@ -22,7 +22,16 @@ from smev_soap.envelope.appdata import (
 from smev_soap.envelope.model import Status
 from smev_soap.errors import SmevRefusal
 from smev_soap.journal.events import EventType, record
-from smev_soap.queue import REQUEST, REQUESTS, RESPONSES, LeasedItem, QueueItem, ack, lease
+from smev_soap.queue import (
+    REQUEST,
+    REQUESTS,
+    RESPONSES,
+    LeasedItem,
+    QueueItem,
+    ack,
+    lease,
+    message_parts,
+)
 from smev_soap.queue import Message as QueuedMessage
 from smev_soap.registry import find_kind, find_kind_by_service
 from smev_soap.service import history as chain_history
@@ -40,6 +49,7 @@ class Handed:
     message: QueuedMessage
     delivery_count: int
     envelope: bytes
+    attachments: tuple[tuple[str, bytes], ...]
 
 
 def _kind_filter(session: Session, inbound: Inbound) -> int | None:
@@ -67,7 +77,7 @@ def _hand_over(session: Session, gateway: Gateway, inbound: Inbound, item: Lease
         notice = chain_history.event(message.id, "delivered", inbound.sender, Status.STATE)
         send_status_message(session, gateway, message, Status.STATE,
                             [build_history(message.id, [notice])], "delivered to the provider")
-    return Handed(message, item.delivery_count, envelope)
+    return Handed(message, item.delivery_count, envelope, message_parts(session, message.id))
 
 
 def _delivery_answer(gateway: Gateway, inbound: Inbound, handed: Handed | None) -> bytes:
@@ -78,7 +88,8 @@ def _delivery_answer(gateway: Gateway, inbound: Inbound, handed: Handed | None) 
     return answer(
         gateway, inbound.addressee, Status(message.status), request_id_ref=message.id,
         origin_request_id_ref=message.chain_id,
-        app_data=[build_delivery(Delivery(message.id, handed.delivery_count, handed.envelope))],
+        app_data=[build_delivery(Delivery(message.id, handed.delivery_count, handed.envelope,
+                                          handed.attachments))],
     )
 
 
@@ -105,7 +116,8 @@ def _reread_final(session: Session, gateway: Gateway, request: QueuedMessage) ->
         select(QueueItem.delivery_count)
         .where(QueueItem.message_id == final.id, QueueItem.owner_code == request.sender_code)
     )
-    return Handed(final, max(delivered or 0, 1), delivery_envelope(session, gateway, final))
+    return Handed(final, max(delivered or 0, 1), delivery_envelope(session, gateway, final),
+                  message_parts(session, final.id))
 
 
 def get_response(gateway: Gateway, inbound: Inbound) -> bytes:

@@ -16,7 +16,15 @@ from smev_soap.envelope.attachments import AttachmentLimits
 from smev_soap.envelope.model import Status
 from smev_soap.errors import SmevRefusal
 from smev_soap.journal.events import EventType, record
-from smev_soap.queue import REQUEST, RESPONSE, CancelOutcome, cancel, enqueue, find_duplicate
+from smev_soap.queue import (
+    REQUEST,
+    RESPONSE,
+    CancelOutcome,
+    cancel,
+    enqueue,
+    find_duplicate,
+    store_parts,
+)
 from smev_soap.queue import Message as QueuedMessage
 from smev_soap.registry import CONSUMER, PROVIDER, KindOfInformation
 from smev_soap.service import history as chain_history
@@ -153,6 +161,7 @@ def send_request(gateway: Gateway, inbound: Inbound) -> bytes:
             chain_id=chain, case_number=message.case_number, test=message.test_msg,
             body_digest=inbound.body_digest,
         )
+        store_parts(session, queued.id, inbound.parts)
         _journal_accepted(session, inbound, queued, EventType.QUEUED, provider)
     return _accept(gateway, inbound, queued, warnings)
 
@@ -199,6 +208,7 @@ def send_response(gateway: Gateway, inbound: Inbound) -> bytes:
             case_number=message.case_number, test=message.test_msg,
             body_digest=inbound.body_digest,
         )
+        store_parts(session, queued.id, inbound.parts)
         _journal_accepted(session, inbound, queued, EventType.ANSWERED, request.sender_code)
     return _accept(gateway, inbound, queued, warnings)
 

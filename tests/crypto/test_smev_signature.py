@@ -10,10 +10,8 @@ from lxml import etree
 
 from smev_soap.crypto import Certificate, digest
 
-SAMPLE = Path(
-    "/work/shared/conformance/signed/"
-    "smev3-1.2-SendRequestResponse-MessageMetadata-SMEVSignature.xml"
-)
+SAMPLE = (Path(__file__).resolve().parents[3] / "shared" / "conformance" / "signed"
+          / "smev3-1.2-SendRequestResponse-MessageMetadata-SMEVSignature.xml")
 DS = "http://www.w3.org/2000/09/xmldsig#"
 SIGNED_INFO = (  # the 737-byte canonical SignedInfo quoted in SMEV.md §18.3
     b'<ds:SignedInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">'

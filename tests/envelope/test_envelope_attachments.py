@@ -8,7 +8,7 @@ import tracemalloc
 import zipfile
 
 import pytest
-from conftest import MANIFEST_XSD, load_schema
+from envelope_support import MANIFEST_XSD, load_schema
 from lxml import etree
 
 from smev_soap.envelope import AppDocument, AttachmentError, parse_body

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from conftest import PUBLISHED_OLD_XSD, load_schema
+from envelope_support import PUBLISHED_OLD_XSD, load_schema
 from lxml import etree
 
 from smev_soap.envelope import (

@@ -13,7 +13,7 @@ from smev_soap.demo import DEMO_KIND_XSD
 from smev_soap.demo_agent import post_envelope
 from smev_soap.xml.ns import SMEV, SOAP
 
-PUBLISHED_XSD = Path("/work/shared/conformance/xsd/smev2/smev-rev120315-v2.5.3.xsd")
+PUBLISHED_XSD = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "xsd" / "smev2" / "smev-rev120315-v2.5.3.xsd"
 S = f"{{{SMEV}}}"
 _PAYLOAD = re.compile(rb"<([\w.-]+:)?(PaymentsRequest|PaymentsResponse)\b.*?</\1\2>", re.DOTALL)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from smev_soap.crypto import Certificate, PrivateKey
 
-CONFORMANCE = Path("/work/shared/conformance")
+CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance"
 SMEV2_SAMPLE = CONFORMANCE / "envelopes/smev2-rev120315-request-AppDocument-BinaryData-zip-unsigned.xml"
 
 

@@ -12,8 +12,8 @@ from smev_soap.xml.c14n import exc_c14n
 from smev_soap.xml.safe import parse_xml
 from smev_soap.xml.smev_transform import TransformError, smev_transform
 
-SIGNED = Path("/work/shared/conformance/signed/"
-              "smev3-1.2-SendRequestResponse-MessageMetadata-SMEVSignature.xml")
+SIGNED = (Path(__file__).resolve().parents[3] / "shared" / "conformance" / "signed"
+          / "smev3-1.2-SendRequestResponse-MessageMetadata-SMEVSignature.xml")
 
 VECTOR1_IN = b"""<?xml version="1.0" encoding="UTF-8"?>
 <?xml-stylesheet type="text/xsl" href="style.xsl"?>
