@@ -99,8 +99,7 @@ def _call(app: Callable, body: bytes, marker: bytes) -> None:
         raise RuntimeError(f"unexpected answer: {answer[:500]!r}")
 
 
-def _report(clock: _Clock, requests: int, stages: dict[str, float], walls: dict[str, float]
-            ) -> StageReport:
+def _report(requests: int, stages: dict[str, float], walls: dict[str, float]) -> StageReport:
     return StageReport(requests, {k: v / requests for k, v in stages.items()},
                        {k: v / requests for k, v in walls.items()})
 
@@ -141,7 +140,7 @@ def profile_gateway(gateway: Gateway, bodies: Sequence[bytes], warmup: int = 20)
     with _patched(targets, clock):
         for body in measured:
             _call(timed_service, body, b">ACCEPT<")
-    return _report(clock, len(measured), _exclusive(clock.cpu), _exclusive(clock.wall))
+    return _report(len(measured), _exclusive(clock.cpu), _exclusive(clock.wall))
 
 
 def profile_floor(floor: floor_app.FloorApp, bodies: Sequence[bytes], warmup: int = 20
@@ -161,7 +160,7 @@ def profile_floor(floor: floor_app.FloorApp, bodies: Sequence[bytes], warmup: in
         named = {"transport+parse": t["parse"], "verify": t["verify"], "answer signing": t["sign"]}
         return {**named, "other": t["total"] - sum(named.values())}
 
-    return _report(clock, len(measured), stages(clock.cpu), stages(clock.wall))
+    return _report(len(measured), stages(clock.cpu), stages(clock.wall))
 
 
 def _package(filename: str) -> str:

@@ -31,6 +31,7 @@ class Settings:
     node_id: str = "RSMV-1"
     environment: str = "production"
     service_namespace: str = "urn://smev-soap/single-service/1.0"
+    registry_namespace: str = "urn://smev-soap/registry/1.0"
     key: Path | None = None
     cert: Path | None = None
     key_password_file: Path | None = None

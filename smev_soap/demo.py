@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from smev_soap.config import Settings
 from smev_soap.db import Database
+from smev_soap.demo_reference import load_demo_reference
 from smev_soap.keytool import KeyPair, write_key_pair
 from smev_soap.registry import (
     CONSUMER,
@@ -91,7 +92,8 @@ def demo_participant_keys(settings: Settings, who: DemoParticipant) -> KeyPair:
 
 
 def load_demo_registry(settings: Settings, database: Database) -> None:
-    """An МФЦ (consumer) and an agency providing the demo kind, with keys; idempotent."""
+    """An МФЦ (consumer) and an agency providing the demo kind, with keys, and the demo
+    reference data (classifiers, attributes); idempotent."""
     with database.transaction() as session:
         for who in (DEMO_MFC, DEMO_AGENCY):
             if get_participant(session, who.code) is None:
@@ -105,3 +107,4 @@ def load_demo_registry(settings: Settings, database: Database) -> None:
                 service_mnemonic=DEMO_SERVICE,
             )
             grant(session, DEMO_MFC.code, kind, CONSUMER, DEMO_ACTOR, allow_test=True)
+        load_demo_reference(session, DEMO_KIND_NAMESPACE, DEMO_KIND_ROOT, DEMO_ACTOR)

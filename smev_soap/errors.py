@@ -62,6 +62,9 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("RSMEV-307", "REJECT", "Невозможно однозначно определить поставщика", "The provider cannot be determined unambiguously"),
     ("RSMEV-308", "REJECT", "Отвечать на запрос может только его получатель", "Only the recipient of the request may answer it"),
     ("RSMEV-309", "REJECT", "Нет доступа к истории сообщения", "No access to this message's history"),
+    ("RSMEV-310", "REJECT", "Классификатор не зарегистрирован", "The classifier is not registered"),
+    ("RSMEV-311", "REJECT", "Заявка на подключение не найдена", "The connection application is not found"),
+    ("RSMEV-312", "REJECT", "Заявка на подключение не может быть принята", "The connection application cannot be accepted"),
     # 4xx contract and attachments
     ("RSMEV-400", "INVALID", "Сведения не соответствуют схеме вида сведений", "AppData does not conform to the kind's schema"),
     ("RSMEV-401", "INVALID", "AppData должен содержать ровно один элемент", "AppData must hold exactly one element"),
@@ -73,6 +76,8 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("RSMEV-407", "INVALID", "Часть multipart, на которую ссылается вложение, отсутствует", "The multipart part referenced by the attachment is missing"),
     ("RSMEV-408", "INVALID", "Хеш вложения не совпадает", "The attachment digest does not match"),
     ("RSMEV-409", "INVALID", "Вложение не является корректным base64", "The attachment is not valid base64"),
+    ("RSMEV-410", "INVALID", "Параметры запроса не соответствуют схеме реестра", "The request parameters do not conform to the registry schema"),
+    ("RSMEV-411", "INVALID", "Запрошенной версии классификатора нет", "The classifier has no such version"),
     # 5xx queue and delivery
     ("RSMEV-500", "REJECT", "Сообщение не найдено", "Message not found"),
     ("RSMEV-501", "REJECT", "Сообщение не найдено среди неподтверждённых", "The message is not among the unacknowledged ones"),

@@ -20,6 +20,9 @@ MODEL_MODULES: tuple[str, ...] = (
     "smev_soap.meta",
     "smev_soap.journal.models",
     "smev_soap.registry.models",
+    "smev_soap.registry.service_models",
+    "smev_soap.registry.agreement_models",
+    "smev_soap.registry.reference_models",
     "smev_soap.queue.models",
 )
 

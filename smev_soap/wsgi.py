@@ -9,9 +9,9 @@ from smev_soap import __version__
 from smev_soap.config import Settings, load_settings
 from smev_soap.crypto.selftest import run_selftest
 from smev_soap.db import Database
-from smev_soap.service.app import PATH as SINGLE_SERVICE_PATH
 from smev_soap.service.app import SingleService
 from smev_soap.service.gateway import Gateway
+from smev_soap.service.registry_service import RegistryService
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 
@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None) -> WsgiApp:
     gateway = Gateway.from_settings(settings, database)
     routes: dict[str, WsgiApp] = {
         "/healthz": health_app(database),
-        SINGLE_SERVICE_PATH: SingleService(gateway),
+        **{face.spec.path: face(gateway) for face in (SingleService, RegistryService)},
     }
 
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:

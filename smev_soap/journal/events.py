@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from smev_soap.journal.models import JournalEvent
@@ -29,8 +30,7 @@ class EventType(StrEnum):
     REGISTRY_CHANGE = "registry_change"
 
 
-def record(
-    session: Session,
+def entry(
     event: EventType,
     *,
     participant: str | None = None,
@@ -42,8 +42,8 @@ def record(
     digest: str | None = None,
     at: datetime | None = None,
 ) -> JournalEvent:
-    """Append one event inside the caller's transaction (no lock; the id orders events)."""
-    row = JournalEvent(
+    """One event, not yet written (see :func:`record_rows`)."""
+    return JournalEvent(
         at=(at or datetime.now(UTC)).astimezone(UTC),
         event=EventType(event).value,
         participant=participant,
@@ -54,8 +54,31 @@ def record(
         detail=detail,
         digest=digest,
     )
-    session.add(row)
+
+
+def record(session: Session, event: EventType, **fields: Any) -> JournalEvent:
+    """Append one event inside the caller's transaction (no lock; the id orders events).
+
+    ``fields`` are those of :func:`entry`. Returns the event as written, with its ``id``.
+    """
+    row = entry(event, **fields)
+    record_rows(session, [row])
     return row
+
+
+_COLUMNS = ("at", "event", "participant", "actor", "message_id", "chain_id", "error_code",
+            "detail", "digest")
+
+
+def record_rows(session: Session, rows: list[JournalEvent]) -> None:
+    """Insert events in one statement (Core: no unit-of-work cost on the hot path)."""
+    table = JournalEvent.__table__
+    ids = session.execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True),
+        [{name: getattr(row, name) for name in _COLUMNS} for row in rows],
+    ).scalars()
+    for row, ident in zip(rows, ids, strict=True):
+        row.id = ident
 
 
 def history(session: Session, message_id: str) -> list[JournalEvent]:

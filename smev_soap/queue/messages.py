@@ -6,7 +6,7 @@ import uuid
 import zlib
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from smev_soap.queue.models import (
@@ -38,25 +38,33 @@ def enqueue(
 ) -> Message:
     """Store a message under a new gateway id and queue it for ``recipient``.
 
+    Returns the stored row as a detached object (read it; it is not in the session).
+
     Requests go to the recipient's ``requests`` queue, everything else to its ``responses``
     queue; ``chain_id`` defaults to the new id (the message opens its chain).
     """
     created = (now or datetime.now(UTC)).astimezone(UTC)
     message_id = str(uuid.uuid1())
-    message = Message(
+    chain_id = chain_id or message_id
+    envelope_z = zlib.compress(envelope)
+    # Core inserts: the hot path pays no unit-of-work bookkeeping for rows it never changes.
+    session.execute(insert(Message.__table__).values(
         id=message_id, kind_id=kind_id, sender_code=sender, recipient_code=recipient,
-        message_class=message_class, status=status, chain_id=chain_id or message_id,
+        message_class=message_class, status=status, chain_id=chain_id,
         request_id_ref=request_id_ref, case_number=case_number, test=test,
-        body_digest=body_digest, envelope_z=zlib.compress(envelope), created_at=created,
-    )
-    session.add(message)
-    session.add(QueueItem(
+        body_digest=body_digest, envelope=envelope_z, created_at=created,
+    ))
+    session.execute(insert(QueueItem.__table__).values(
         message_id=message_id, owner_code=recipient,
         queue_name=REQUESTS if message_class == REQUEST else RESPONSES,
-        kind_id=kind_id, chain_id=message.chain_id, state=PENDING, delivery_count=0,
-        created_at=created,
+        kind_id=kind_id, chain_id=chain_id, state=PENDING, delivery_count=0, created_at=created,
     ))
-    return message
+    return Message(
+        id=message_id, kind_id=kind_id, sender_code=sender, recipient_code=recipient,
+        message_class=message_class, status=status, chain_id=chain_id,
+        request_id_ref=request_id_ref, case_number=case_number, test=test,
+        body_digest=body_digest, envelope_z=envelope_z, created_at=created,
+    )
 
 
 def get_message(session: Session, message_id: str) -> Message | None:

@@ -1,23 +1,25 @@
-"""Minimal access grants (participant × kind × role) until agreements arrive (R11, D14, D17)."""
+"""``grant``: the shortcut that puts one kind into a participant's agreement (D17).
+
+It extends the agreement valid today, or creates an open-ended one from today numbered
+``CODE/n`` when the participant has none.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from smev_soap.registry.agreement_models import AgreementKind
+from smev_soap.registry.agreements import (
+    agreement_count,
+    current_agreement,
+    get_agreement,
+    new_agreement,
+    put_kind_entry,
+)
 from smev_soap.registry.changes import registry_changed
 from smev_soap.registry.errors import RegistryError
-from smev_soap.registry.models import (
-    CONSUMER,
-    PROVIDER,
-    AccessGrant,
-    KindOfInformation,
-    Participant,
-)
-
-ROLES = (CONSUMER, PROVIDER)
+from smev_soap.registry.models import KindOfInformation, Participant
+from smev_soap.registry.validity import today
 
 
 def grant(
@@ -28,18 +30,17 @@ def grant(
     actor: str,
     *,
     allow_test: bool = False,
-) -> AccessGrant:
+) -> AgreementKind:
     """Grant (or re-grant with a new ``allow_test``) a role on a kind to a participant."""
-    if session.get(Participant, participant_code) is None:
-        raise RegistryError(f"participant {participant_code} is not registered")
-    row = put_grant(session, participant_code, kind, role, actor, allow_test=allow_test)
+    entry = put_grant(session, participant_code, kind, role, actor, allow_test=allow_test)
     test = " with test traffic" if allow_test else ""
     registry_changed(
         session, actor,
-        f"{participant_code} granted {role} of {{{kind.namespace}}}{kind.root_element}{test}",
+        f"{participant_code} granted {role} of {kind.label} in agreement "
+        f"{entry.agreement.number}{test}",
         participant_code,
     )
-    return row
+    return entry
 
 
 def put_grant(
@@ -50,36 +51,21 @@ def put_grant(
     actor: str,
     *,
     allow_test: bool = False,
-) -> AccessGrant:
-    """Create or update a grant row without journalling (the caller notes the change)."""
-    if role not in ROLES:
-        raise RegistryError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-    row = session.scalars(
-        select(AccessGrant).where(
-            AccessGrant.participant_code == participant_code,
-            AccessGrant.kind_id == kind.id,
-            AccessGrant.role == role,
-        )
-    ).first()
-    if row is None:
-        row = AccessGrant(participant_code=participant_code, kind_id=kind.id, role=role)
-        session.add(row)
-    row.allow_test = allow_test
-    row.granted_by = actor
-    row.granted_at = datetime.now(UTC)
-    return row
+) -> AgreementKind:
+    """Create or update the entry in the current agreement (created when there is none)."""
+    if session.get(Participant, participant_code) is None:
+        raise RegistryError(f"participant {participant_code} is not registered")
+    agreement = current_agreement(session, participant_code)
+    if agreement is None:
+        start = today()
+        agreement = new_agreement(session, _free_number(session, participant_code),
+                                  participant_code, actor, signed_on=start, valid_from=start)
+    return put_kind_entry(agreement, kind, role, allow_test=allow_test)
 
 
-def is_granted(
-    session: Session, participant_code: str, kind: KindOfInformation, role: str,
-    *, test: bool = False,
-) -> bool:
-    """May the participant act in ``role`` on ``kind`` (for test traffic, when ``test``)?"""
-    query = select(AccessGrant.id).where(
-        AccessGrant.participant_code == participant_code,
-        AccessGrant.kind_id == kind.id,
-        AccessGrant.role == role,
-    )
-    if test:
-        query = query.where(AccessGrant.allow_test.is_(True))
-    return session.scalars(query.limit(1)).first() is not None
+def _free_number(session: Session, participant_code: str) -> str:
+    """``CODE/n``: the first free number from the participant's agreement count on."""
+    n = agreement_count(session, participant_code) + 1
+    while get_agreement(session, f"{participant_code}/{n}") is not None:
+        n += 1
+    return f"{participant_code}/{n}"

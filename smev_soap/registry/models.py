@@ -97,7 +97,7 @@ class KindOfInformation(Base):
     namespace: Mapped[str] = mapped_column(String(500), nullable=False)
     root_element: Mapped[str] = mapped_column(String(200), nullable=False)
     name: Mapped[str] = mapped_column(String(500), nullable=False)
-    version: Mapped[str] = mapped_column(String(20), nullable=False)
+    version: Mapped[str] = mapped_column(String(20), nullable=False, default="1.0")
     classification: Mapped[str] = mapped_column(String(16), nullable=False, default=PUBLIC)
     scope: Mapped[str] = mapped_column(String(16), nullable=False, default=REGIONAL)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default=ACTIVE)
@@ -111,6 +111,11 @@ class KindOfInformation(Base):
     providers: Mapped[list[KindProvider]] = relationship(
         back_populates="kind", order_by="KindProvider.id"
     )
+
+    @property
+    def label(self) -> str:
+        """``{namespace}root``, as messages and errors name the kind."""
+        return f"{{{self.namespace}}}{self.root_element}"
 
 
 class KindProvider(Base):

@@ -1,40 +1,35 @@
-"""Participants (участники) and their certificates: registration, blocking, authorship lookup."""
+"""Participants (участники): registration, details, status life cycle (R15)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from smev_soap.registry.certificates import (
+    CertificateInfo,
+    certificate_row,
+    check_new_certificates,
+)
 from smev_soap.registry.changes import registry_changed
 from smev_soap.registry.errors import RegistryError
 from smev_soap.registry.models import (
     ACTIVE,
     BLOCKED,
+    CATEGORIES,
+    PENDING,
+    REGIONAL,
+    SUSPENDED,
     Participant,
-    ParticipantCertificate,
 )
 
 CODE_PATTERN = re.compile(r"[A-Z0-9]{4}\d{5}")
-
-
-class CertificateInfo(Protocol):
-    """What the registry keeps of a certificate (``smev_soap.crypto.Certificate`` fits)."""
-
-    fingerprint_sha256: str
-    subject: str
-    not_before: datetime
-    not_after: datetime
-    der: bytes
-
-
-def normalise_fingerprint(fingerprint: str) -> str:
-    """Lower-case hex without separators."""
-    return fingerprint.replace(":", "").strip().lower()
+STATUSES = (PENDING, ACTIVE, SUSPENDED, BLOCKED)
+#: Details ``update_participant`` may change.
+DETAILS = ("name", "system_name", "category", "contacts")
 
 
 def check_code(code: str) -> str:
@@ -44,106 +39,131 @@ def check_code(code: str) -> str:
 
 
 def add_participant(
-    session: Session, code: str, name: str, certificates: Sequence[CertificateInfo], actor: str
+    session: Session, code: str, name: str, certificates: Sequence[CertificateInfo], actor: str,
+    *, system_name: str | None = None, category: str = REGIONAL, contacts: str | None = None,
+    status: str = ACTIVE,
 ) -> Participant:
-    """Register an active participant with its certificates (at least one)."""
+    """Register a participant (organisation ``name``, its system) with at least one certificate.
+
+    ``status`` is ``active`` or ``pending`` (connected on application, activated later).
+    """
     check_code(code)
     if not name.strip():
         raise RegistryError("a participant needs a name")
+    _check_category(category)
+    if status not in (ACTIVE, PENDING):
+        raise RegistryError(f"a new participant is {ACTIVE} or {PENDING}, not {status!r}")
     if not certificates:
         raise RegistryError(f"participant {code}: at least one certificate is required")
     if session.get(Participant, code) is not None:
         raise RegistryError(f"participant {code} is already registered")
-    _check_new_certificates(session, certificates)
-    participant = Participant(code=code, name=name.strip(), status=ACTIVE,
-                              status_changed_by=actor, status_changed_at=datetime.now(UTC))
+    check_new_certificates(session, certificates)
+    participant = Participant(
+        code=code, name=name.strip(), system_name=_text(system_name), category=category,
+        contacts=_text(contacts), status=status, status_changed_by=actor,
+        status_changed_at=datetime.now(UTC),
+    )
     session.add(participant)
     for certificate in certificates:
-        session.add(_certificate_row(code, certificate))
-    registry_changed(session, actor, f"participant {code} added: {name.strip()}", code)
+        session.add(certificate_row(code, certificate))
+    registry_changed(session, actor, f"participant {code} added ({status}): {name.strip()}", code)
     return participant
 
 
-def add_certificate(
-    session: Session, code: str, certificate: CertificateInfo, actor: str
-) -> ParticipantCertificate:
-    """Register one more certificate to an existing participant."""
-    _require(session, code)
-    _check_new_certificates(session, [certificate])
-    row = _certificate_row(code, certificate)
-    session.add(row)
-    registry_changed(session, actor, f"certificate {row.fingerprint} added to {code}", code)
-    return row
+def update_participant(session: Session, code: str, actor: str, **details: str | None
+                       ) -> Participant:
+    """Change a participant's details (``name``, ``system_name``, ``category``, ``contacts``)."""
+    participant = require_participant(session, code)
+    unknown = sorted(set(details) - set(DETAILS))
+    if unknown:
+        raise RegistryError(f"a participant has no detail {', '.join(unknown)}")
+    changes = {key: _text(value) for key, value in details.items()
+               if _text(value) != getattr(participant, key)}
+    if not changes:
+        raise RegistryError(f"participant {code}: nothing to change")
+    if "name" in changes and changes["name"] is None:
+        raise RegistryError("a participant needs a name")
+    if "category" in changes:
+        _check_category(changes["category"] or "")
+    for key, value in changes.items():
+        setattr(participant, key, value)
+    registry_changed(session, actor, f"participant {code} updated: {', '.join(changes)}", code)
+    return participant
+
+
+def activate_participant(session: Session, code: str, actor: str) -> Participant:
+    """Let a pending participant work."""
+    participant = require_participant(session, code)
+    if participant.status != PENDING:
+        raise RegistryError(f"participant {code} is {participant.status}, not {PENDING}")
+    return _set_status(session, participant, ACTIVE, None, actor)
+
+
+def suspend_participant(session: Session, code: str, reason: str, actor: str) -> Participant:
+    """Suspend an active participant's work for a while (приостановление)."""
+    participant = require_participant(session, code)
+    if participant.status != ACTIVE:
+        raise RegistryError(f"participant {code} is {participant.status}, not {ACTIVE}")
+    return _set_status(session, participant, SUSPENDED, _reason(reason, "suspending"), actor)
 
 
 def block_participant(session: Session, code: str, reason: str, actor: str) -> Participant:
     """Restrict a participant's work (R15); takes effect on its next request (D21)."""
-    if not reason.strip():
-        raise RegistryError("blocking needs a reason")
-    return _set_status(session, code, BLOCKED, reason.strip(), actor)
+    participant = require_participant(session, code)
+    reason = _reason(reason, "blocking")
+    if participant.status == BLOCKED:
+        raise RegistryError(f"participant {code} is already {BLOCKED}")
+    return _set_status(session, participant, BLOCKED, reason, actor)
 
 
 def unblock_participant(session: Session, code: str, actor: str) -> Participant:
-    return _set_status(session, code, ACTIVE, None, actor)
+    """Lift a block or a suspension."""
+    participant = require_participant(session, code)
+    if participant.status not in (BLOCKED, SUSPENDED):
+        raise RegistryError(f"participant {code} is already {participant.status}")
+    return _set_status(session, participant, ACTIVE, None, actor)
 
 
 def get_participant(session: Session, code: str) -> Participant | None:
     return session.get(Participant, code)
 
 
-def list_participants(session: Session) -> list[Participant]:
-    return list(session.scalars(select(Participant).order_by(Participant.code)))
-
-
-def participant_for_certificate(session: Session, fingerprint: str) -> Participant | None:
-    """The participant a certificate is registered to (any status), by SHA-256 fingerprint."""
-    return session.scalars(
-        select(Participant)
-        .join(ParticipantCertificate)
-        .where(ParticipantCertificate.fingerprint == normalise_fingerprint(fingerprint))
-    ).first()
-
-
-def _require(session: Session, code: str) -> Participant:
+def require_participant(session: Session, code: str) -> Participant:
     participant = session.get(Participant, code)
     if participant is None:
         raise RegistryError(f"participant {code} is not registered")
     return participant
 
 
+def list_participants(session: Session, status: str | None = None) -> list[Participant]:
+    query = select(Participant).order_by(Participant.code)
+    if status is not None:
+        query = query.where(Participant.status == status)
+    return list(session.scalars(query))
+
+
 def _set_status(
-    session: Session, code: str, status: str, reason: str | None, actor: str
+    session: Session, participant: Participant, status: str, reason: str | None, actor: str
 ) -> Participant:
-    participant = _require(session, code)
-    if participant.status == status:
-        raise RegistryError(f"participant {code} is already {status}")
     participant.status = status
     participant.status_reason = reason
     participant.status_changed_by = actor
     participant.status_changed_at = datetime.now(UTC)
-    detail = f"participant {code} {status}" + (f": {reason}" if reason else "")
-    registry_changed(session, actor, detail, code)
+    detail = f"participant {participant.code} {status}" + (f": {reason}" if reason else "")
+    registry_changed(session, actor, detail, participant.code)
     return participant
 
 
-def _check_new_certificates(session: Session, certificates: Sequence[CertificateInfo]) -> None:
-    fingerprints = [normalise_fingerprint(c.fingerprint_sha256) for c in certificates]
-    if len(set(fingerprints)) != len(fingerprints):
-        raise RegistryError("the same certificate is given twice")
-    owners = session.execute(
-        select(ParticipantCertificate.fingerprint, ParticipantCertificate.participant_code)
-        .where(ParticipantCertificate.fingerprint.in_(fingerprints))
-    ).first()
-    if owners is not None:
-        raise RegistryError(f"certificate {owners[0]} is already registered to {owners[1]}")
+def _check_category(category: str) -> None:
+    if category not in CATEGORIES:
+        raise RegistryError(f"category must be one of {', '.join(CATEGORIES)}, not {category!r}")
 
 
-def _certificate_row(code: str, certificate: CertificateInfo) -> ParticipantCertificate:
-    return ParticipantCertificate(
-        fingerprint=normalise_fingerprint(certificate.fingerprint_sha256),
-        participant_code=code,
-        subject=certificate.subject,
-        not_before=certificate.not_before,
-        not_after=certificate.not_after,
-        der=certificate.der,
-    )
+def _reason(reason: str, what: str) -> str:
+    if not reason.strip():
+        raise RegistryError(f"{what} needs a reason")
+    return reason.strip()
+
+
+def _text(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None

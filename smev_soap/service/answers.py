@@ -1,4 +1,4 @@
-"""Every answer of the single service is a SMEV-2 message signed by the gateway (D5, D11)."""
+"""Every answer of a SOAP face is a SMEV-2 message signed by the gateway (D5, D11)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from smev_soap.wsse.smev2 import sign_envelope
 
 @dataclass(frozen=True)
 class Addressee:
-    """Who an answer goes to and what it repeats of the request."""
+    """Who an answer goes to and what it repeats of the request (its operation's namespace)."""
 
+    namespace: str
     operation: str
     recipient: Org
     type_code: TypeCode = TypeCode.OTHR
@@ -28,8 +29,8 @@ class Addressee:
     test: bool = False
 
     @classmethod
-    def of(cls, operation: str, message: Message) -> Addressee:
-        return cls(operation, message.sender, message.type_code, message.exchange_type,
+    def of(cls, namespace: str, operation: str, message: Message) -> Addressee:
+        return cls(namespace, operation, message.sender, message.type_code, message.exchange_type,
                    message.case_number, message.test_msg)
 
 
@@ -40,7 +41,7 @@ def signed_message(
     app_data: Iterable[etree._Element] = (),
 ) -> bytes:
     """A complete SOAP envelope ``tag(Message, MessageData)`` signed by the gateway."""
-    skeleton = build_envelope(gateway.tns)
+    skeleton = build_envelope(etree.QName(tag).namespace)
     build_operation(tag, message, list(app_data) or None, parent=skeleton.body)
     sign_envelope(skeleton.envelope, gateway.key, gateway.cert)
     return etree.tostring(skeleton.envelope, xml_declaration=True, encoding="UTF-8")
@@ -68,7 +69,8 @@ def answer(
         case_number=to.case_number,
         test_msg=to.test,
     )
-    return signed_message(gateway, f"{{{gateway.tns}}}{to.operation}Response", message, app_data)
+    return signed_message(gateway, f"{{{to.namespace}}}{to.operation}Response", message,
+                          app_data)
 
 
 def refusal_answer(

@@ -1,14 +1,16 @@
-"""The single electronic service as a WSGI application (``/smev/ws``).
+"""The gateway's SOAP faces as WSGI applications; the single electronic service (``/smev/ws``).
 
-``GET ?wsdl`` serves the spyne-generated WSDL, ``GET ?xsd=NAME`` our schemas. ``POST`` runs the
-hot path: transport guard → safe parse → WS-Security verify → authorship → the operation →
-a signed answer. Only what cannot be answered as a SMEV message becomes a SOAP Fault (D11).
+:class:`SoapService` serves one :class:`~smev_soap.service.spec.ServiceSpec`: ``GET ?wsdl`` the
+spyne-generated WSDL, ``GET ?xsd=NAME`` our schemas. ``POST`` runs the hot path: transport
+guard → safe parse → WS-Security verify → authorship → the operation → a signed answer. Only
+what cannot be answered as a SMEV message becomes a SOAP Fault (D11).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from typing import ClassVar
 from urllib.parse import parse_qs
 
 from smev_soap.errors import SmevRefusal
@@ -17,19 +19,19 @@ from smev_soap.resources import XSD_DIR
 from smev_soap.service.answers import refusal_answer
 from smev_soap.service.faults import fault_envelope
 from smev_soap.service.gateway import Gateway
-from smev_soap.service.inbound import Inbound, Located, authenticate, locate
+from smev_soap.service.inbound import Located, authenticate, locate
 from smev_soap.service.pulling import acknowledge, get_request, get_response
 from smev_soap.service.reporting import get_queue_statistics, get_status
 from smev_soap.service.sending import cancel_request, send_request, send_response
+from smev_soap.service.spec import Handler, ServiceSpec
 from smev_soap.service.transport import read_request
-from smev_soap.service.wsdl import render_wsdl
 
 log = logging.getLogger(__name__)
 
 PATH = "/smev/ws"
 XML_CONTENT_TYPE = "text/xml; charset=utf-8"
 
-OPERATION_HANDLERS: dict[str, Callable[[Gateway, Inbound], bytes]] = {
+OPERATION_HANDLERS: dict[str, Handler] = {
     "SendRequest": send_request,
     "GetRequest": get_request,
     "SendResponse": send_response,
@@ -40,15 +42,24 @@ OPERATION_HANDLERS: dict[str, Callable[[Gateway, Inbound], bytes]] = {
     "GetQueueStatistics": get_queue_statistics,
 }
 
-PUBLISHED_SCHEMAS = ("smev-rev120315.xsd", "smev-soap-types.xsd", "xop-include.xsd", "xml.xsd")
+SINGLE_SERVICE = ServiceSpec(
+    name="SingleService",
+    path=PATH,
+    namespace_setting="service_namespace",
+    handlers=OPERATION_HANDLERS,
+    schemas=("smev-rev120315.xsd", "smev-soap-types.xsd", "xop-include.xsd", "xml.xsd"),
+    wsdl_file="single-service.wsdl",
+)
 
 
-class SingleService:
-    """WSGI callable of the single electronic service for one worker process."""
+class SoapService:
+    """WSGI callable of one SOAP face (``spec``) for one worker process."""
+
+    spec: ClassVar[ServiceSpec]
 
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
-        self.address = gateway.settings.public_url.rstrip("/") + PATH
+        self.address = gateway.settings.public_url.rstrip("/") + self.spec.path
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
@@ -68,23 +79,24 @@ class SingleService:
         params = parse_qs(query, keep_blank_values=True)
         if "xsd" in params:
             name = params["xsd"][0]
-            if name not in PUBLISHED_SCHEMAS:
+            if name not in self.spec.schemas:
                 return "404 Not Found", "text/plain", f"no schema {name}\n".encode()
             return "200 OK", XML_CONTENT_TYPE, (XSD_DIR / name).read_bytes()
         if "wsdl" in params or "WSDL" in params:
-            return "200 OK", XML_CONTENT_TYPE, render_wsdl(self.gateway.tns, self.address)
+            return "200 OK", XML_CONTENT_TYPE, self.spec.wsdl(self.gateway.settings, self.address)
         return "404 Not Found", "text/plain", b"try ?wsdl\n"
 
     def handle(self, environ: dict) -> tuple[str, bytes]:
         """One SOAP exchange: a signed SMEV answer, or a SOAP Fault for transport breakage."""
         try:
-            located = locate(self.gateway, read_request(environ, self.gateway.settings.max_body_bytes))
+            request = read_request(environ, self.gateway.settings.max_body_bytes)
+            located = locate(self.gateway, self.spec, request)
         except SmevRefusal as refusal:
             self._journal_refusal(refusal, None)
             return "500 Internal Server Error", fault_envelope(refusal.code, refusal.detail)
         try:
             inbound = authenticate(self.gateway, located)
-            return "200 OK", OPERATION_HANDLERS[located.operation](self.gateway, inbound)
+            return "200 OK", self.spec.handlers[located.operation](self.gateway, inbound)
         except SmevRefusal as refusal:
             return self._refuse(located, refusal)
         except Exception:
@@ -110,3 +122,9 @@ class SingleService:
                        error_code=refusal.code, detail=f"{operation}: {refusal.detail}"[:2000])
         except Exception:
             log.exception("could not journal the refusal %s", refusal.code)
+
+
+class SingleService(SoapService):
+    """The single electronic service (R1)."""
+
+    spec = SINGLE_SERVICE

@@ -1,9 +1,10 @@
-"""Ingress of the single service: parse once, verify, and identify the sender (D2, hot path).
+"""Ingress of a SOAP face: parse once, verify, and identify the sender (D2, hot path).
 
 :func:`locate` reads just enough of the untrusted tree to address an answer (or to decide that
 only a SOAP Fault is possible, D11). :func:`authenticate` then verifies the WS-Security
 signature and parses ``smev:Message`` from **the element the verifier returned**; everything
-downstream reads only that.
+downstream reads only that. Authorship is a certificate registered to ``Sender/Code``; an
+applicant (a system applying to connect) needs only a certificate the trust store accepts.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from lxml import etree
+from sqlalchemy.orm import Session
 
 from smev_soap.crypto import Certificate
 from smev_soap.envelope.errors import EnvelopeError
@@ -23,8 +25,8 @@ from smev_soap.errors import SmevRefusal
 from smev_soap.service.answers import Addressee
 from smev_soap.service.gateway import Gateway
 from smev_soap.service.registry_cache import RegistryView
+from smev_soap.service.spec import ServiceSpec
 from smev_soap.service.transport import TransportRequest
-from smev_soap.service.wsdl import OPERATIONS
 from smev_soap.wsse import reasons
 from smev_soap.wsse.smev2 import verify_envelope
 from smev_soap.xml.ns import ACTOR_SMEV, DS, SMEV, SOAP, WSSE
@@ -86,6 +88,7 @@ class Located:
     root: etree._Element
     addressee: Addressee
     parts: dict[str, bytes] = field(default_factory=dict)
+    applicant: bool = False  # the signer needs no registration (ServiceSpec.applicant_operations)
 
 
 @dataclass
@@ -108,8 +111,8 @@ class Inbound:
         return self.parsed.message
 
 
-def locate(gateway: Gateway, request: TransportRequest) -> Located:
-    """Parse safely and find the operation and the sender; refusals here are SOAP Faults."""
+def locate(gateway: Gateway, spec: ServiceSpec, request: TransportRequest) -> Located:
+    """Parse safely and find ``spec``'s operation and the sender; refusals here are SOAP Faults."""
     try:
         root = parse_xml(request.envelope, max_bytes=gateway.settings.max_body_bytes,
                          max_depth=gateway.settings.max_xml_depth)
@@ -121,15 +124,18 @@ def locate(gateway: Gateway, request: TransportRequest) -> Located:
     if len(bodies) != 1 or len(bodies[0]) == 0:
         raise SmevRefusal("RSMEV-100", "the Envelope needs exactly one non-empty Body")
     operation = etree.QName(bodies[0][0])
-    if operation.namespace != gateway.tns or operation.localname not in OPERATIONS:
+    if (operation.namespace != spec.tns(gateway.settings)
+            or operation.localname not in spec.handlers):
         raise SmevRefusal("RSMEV-105", f"{operation.text} is not an operation of this service")
     if not _HAS_MESSAGE(bodies[0]):
         raise SmevRefusal("RSMEV-106")
     code = _SENDER_CODE(bodies[0]).strip()
     if not CODE_RE.fullmatch(code):
         raise SmevRefusal("RSMEV-107", f"Sender/Code {code!r}")
-    addressee = Addressee(operation.localname, Org(code, _SENDER_NAME(bodies[0]).strip()))
-    return Located(operation.localname, request.envelope, root, addressee, request.parts)
+    addressee = Addressee(operation.namespace, operation.localname,
+                          Org(code, _SENDER_NAME(bodies[0]).strip()))
+    return Located(operation.localname, request.envelope, root, addressee, request.parts,
+                   operation.localname in spec.applicant_operations)
 
 
 def _parse_verified(body: etree._Element) -> ParsedMessage:
@@ -152,8 +158,25 @@ def _check_date(gateway: Gateway, message: Message) -> None:
         raise SmevRefusal("RSMEV-111", f"Date {message.date.isoformat()} is in the future")
 
 
+def _check_author(session: Session, registry: RegistryView, certificate: Certificate,
+                  claimed: str) -> None:
+    """The certificate is registered to ``claimed``, an active participant."""
+    participant = registry.participant_for_certificate(session, certificate.fingerprint_sha256)
+    if participant is None or participant.code != claimed:
+        raise SmevRefusal("RSMEV-211", f"certificate {certificate.fingerprint_sha256[:16]}… "
+                                       f"is not registered to {claimed}")
+    if not participant.is_active:
+        raise SmevRefusal("RSMEV-301", f"{claimed}: {participant.status_reason or 'blocked'}")
+
+
 def authenticate(gateway: Gateway, located: Located) -> Inbound:
-    """Verify the sender's signature and certificate, map it to a participant (authorship)."""
+    """Verify the sender's signature and certificate, map it to a participant (authorship).
+
+    An applicant need not be registered: its certificate must only pass the trust store (a
+    gateway without one refuses), and ``sender`` is the code it claims.
+    """
+    if located.applicant and gateway.trust is None:
+        raise SmevRefusal("RSMEV-209", "the gateway has no trust store for applicants")
     verification = verify_envelope(located.root, trust=gateway.trust)
     if not verification.ok:
         raise SmevRefusal(_SIGNATURE_REFUSALS.get(verification.reason, "RSMEV-212"),
@@ -173,13 +196,8 @@ def authenticate(gateway: Gateway, located: Located) -> Inbound:
     claimed = parsed.message.sender.code
     with gateway.database.sessions() as session:
         registry = gateway.registry.view(session)
-        participant = registry.participant_for_certificate(session,
-                                                           certificate.fingerprint_sha256)
-        if participant is None or participant.code != claimed:
-            raise SmevRefusal("RSMEV-211", f"certificate {certificate.fingerprint_sha256[:16]}… "
-                                           f"is not registered to {claimed}")
-        if not participant.is_active:
-            raise SmevRefusal("RSMEV-301", f"{claimed}: {participant.status_reason or 'blocked'}")
+        if not located.applicant:
+            _check_author(session, registry, certificate, claimed)
     _check_date(gateway, parsed.message)
     return Inbound(
         operation=located.operation,
@@ -189,7 +207,7 @@ def authenticate(gateway: Gateway, located: Located) -> Inbound:
         certificate=certificate,
         sender=claimed,
         body_digest=_SENDER_DIGEST(located.root, actor=ACTOR_SMEV).strip(),
-        addressee=Addressee.of(located.operation, parsed.message),
+        addressee=Addressee.of(located.addressee.namespace, located.operation, parsed.message),
         parts=located.parts,
         registry=registry,
     )

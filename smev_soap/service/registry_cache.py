@@ -4,14 +4,15 @@ Every registry change bumps the ``registry_version`` row in its own transaction.
 reads that row once (:meth:`RegistryCache.view`) and gets the :class:`RegistryView` of that
 version: lookups are memoised in the view and read from the database only on a miss, so a change
 (a block, a grant, a new kind) takes effect on the next request and costs one query per request
-while nothing changes. Cached ORM rows are expunged from the session that loaded them and are
-only read afterwards.
+while nothing changes. Some decisions also change with time alone (a certificate's or an
+agreement's validity starts or ends): a view is kept only until the registry's next such moment.
+Cached ORM rows are expunged from the session that loaded them and are only read afterwards.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Hashable
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
@@ -34,11 +35,15 @@ def _detached(session: Session, row: R | None) -> R | None:
 
 
 class RegistryView:
-    """Registry lookups as of one ``registry_version``, memoised."""
+    """Registry lookups as of one ``registry_version``, memoised until ``expires`` (if any)."""
 
-    def __init__(self, version: int) -> None:
+    def __init__(self, version: int, expires: datetime | None = None) -> None:
         self.version = version
+        self.expires = expires
         self._memo: dict[Hashable, object] = {}
+
+    def is_current(self, version: int, now: datetime) -> bool:
+        return version == self.version and (self.expires is None or now < self.expires)
 
     def _lookup(self, key: Hashable, load: Callable[[], T]) -> T:
         try:
@@ -85,13 +90,14 @@ class RegistryCache:
     """One per gateway process: the view of the newest ``registry_version`` read."""
 
     def __init__(self) -> None:
-        self._view = RegistryView(-1)
-        self._lock = threading.Lock()
+        self._view = RegistryView(-1)  # swapped whole (one assignment): no lock needed
 
-    def view(self, session: Session) -> RegistryView:
-        """Read ``registry_version`` (one query) and return the view for it."""
+    def view(self, session: Session, now: datetime | None = None) -> RegistryView:
+        """Read ``registry_version`` (one query) and return the view current at ``now``."""
+        now = now or datetime.now(UTC)
         version = registry.registry_version(session)
-        with self._lock:
-            if self._view.version != version:
-                self._view = RegistryView(version)
-            return self._view
+        current = self._view
+        if current.is_current(version, now):
+            return current
+        fresh = self._view = RegistryView(version, registry.next_validity_change(session, now))
+        return fresh

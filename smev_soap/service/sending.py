@@ -15,7 +15,7 @@ from smev_soap.envelope.appdata import build_accepted, build_history
 from smev_soap.envelope.attachments import AttachmentLimits
 from smev_soap.envelope.model import Status
 from smev_soap.errors import SmevRefusal
-from smev_soap.journal.events import EventType, record
+from smev_soap.journal.events import EventType, entry, record, record_rows
 from smev_soap.queue import (
     REQUEST,
     RESPONSE,
@@ -103,11 +103,13 @@ def _accept(gateway: Gateway, inbound: Inbound, message: QueuedMessage,
 
 def _journal_accepted(session: Session, inbound: Inbound, message: QueuedMessage,
                       event: EventType, recipient: str) -> None:
-    for step, who in ((EventType.RECEIVED, inbound.sender), (EventType.VERIFIED, inbound.sender),
-                      (event, recipient)):
-        record(session, step, participant=who, actor=inbound.sender, message_id=message.id,
-               chain_id=message.chain_id, digest=inbound.body_digest,
-               detail=f"{message.status} {message.message_class}")
+    record_rows(session, [
+        entry(step, participant=who, actor=inbound.sender, message_id=message.id,
+              chain_id=message.chain_id, digest=inbound.body_digest,
+              detail=f"{message.status} {message.message_class}")
+        for step, who in ((EventType.RECEIVED, inbound.sender),
+                          (EventType.VERIFIED, inbound.sender), (event, recipient))
+    ])
 
 
 def _joined_chain(session: Session, inbound: Inbound) -> str | None:

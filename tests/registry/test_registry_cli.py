@@ -8,27 +8,10 @@ import pytest
 from registry_samples import NS, ROOT, new_certificate, sample_xsd
 from sqlalchemy import select
 
-from smev_soap.cli import main
 from smev_soap.config import load_settings
 from smev_soap.db import Database
 from smev_soap.journal import JournalEvent
 from smev_soap.registry import CONSUMER, PROVIDER, find_kind, get_participant, is_granted
-
-
-@pytest.fixture
-def smev(tmp_path, monkeypatch, capsys):
-    """Run ``smev-soap`` on a fresh migrated database; returns (exit code, stdout, stderr)."""
-    monkeypatch.delenv("SMEV_CONFIG", raising=False)
-    monkeypatch.setenv("SMEV_DATABASE_URL", f"sqlite:///{tmp_path / 'smev.db'}")
-    monkeypatch.setenv("SMEV_VAR_DIR", str(tmp_path / "var"))
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    assert run("db", "upgrade")[0] == 0
-    return run
 
 
 def _pem(tmp_path, name: str) -> str:

@@ -32,7 +32,7 @@ from smev_soap.demo import (
 )
 from smev_soap.envelope.model import Org, Status
 from smev_soap.registry import CONSUMER, add_participant, find_kind, grant
-from smev_soap.service.app import SingleService
+from smev_soap.service.app import SingleService, SoapService
 from smev_soap.service.gateway import Gateway
 
 
@@ -43,11 +43,14 @@ class Exchange:
 
 
 class Harness:
-    """The single service plus the demo МФЦ and agency as signed clients."""
+    """A SOAP face (the single service unless told) plus the demo МФЦ and agency as signed
+    clients."""
 
-    def __init__(self, gateway: Gateway, mfc: Participant, agency: Participant) -> None:
+    def __init__(self, gateway: Gateway, mfc: Participant, agency: Participant,
+                 face: type[SoapService] = SingleService) -> None:
         self.gateway = gateway
-        self.app = SingleService(gateway)
+        self.face = face
+        self.app = face(gateway)
         self.mfc = mfc
         self.agency = agency
         self.trust = gateway.trust
@@ -56,7 +59,7 @@ class Harness:
         environ = {
             "REQUEST_METHOD": "POST", "CONTENT_TYPE": content_type,
             "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body),
-            "PATH_INFO": "/smev/ws", "QUERY_STRING": "",
+            "PATH_INFO": self.face.spec.path, "QUERY_STRING": "",
         }
         seen: list[str] = []
         chunks = self.app(environ, lambda status, headers: seen.append(status))
@@ -78,9 +81,15 @@ class Harness:
         settings = dataclasses.replace(self.gateway.settings, **changes)
         self.use_gateway(dataclasses.replace(self.gateway, settings=settings))
 
+    def facing(self, face: type[SoapService]) -> Harness:
+        """The same gateway serving ``face``, the participants writing in its namespace."""
+        tns = face.spec.tns(self.gateway.settings)
+        return Harness(self.gateway, dataclasses.replace(self.mfc, tns=tns),
+                       dataclasses.replace(self.agency, tns=tns), face)
+
     def use_gateway(self, gateway: Gateway) -> None:
         self.gateway = gateway
-        self.app = SingleService(gateway)
+        self.app = self.face(gateway)
 
     def register(self, code: str, name: str, key: PrivateKey, cert: Certificate, *,
                  consumer: bool = False, allow_test: bool = False) -> Participant:

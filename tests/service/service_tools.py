@@ -27,6 +27,8 @@ TYPES = "urn://smev-soap/types/1.0"
 CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance"
 PUBLISHED_SMEV_XSD = CONFORMANCE / "xsd" / "smev2" / "smev-rev120315-v2.5.3.xsd"
 TYPES_XSD = XSD_DIR / "smev-soap-types.xsd"
+REGISTRY = "urn://smev-soap/registry/1.0"
+REGISTRY_XSD = XSD_DIR / "smev-soap-registry.xsd"
 
 SOAP_HEADER = f"{{{SOAP}}}Header"
 SOAP_BODY = f"{{{SOAP}}}Body"
@@ -160,8 +162,9 @@ def _problems(path: Path, element: etree._Element) -> list[str]:
 
 def schema_problems(answer: Answer) -> list[str]:
     """What in an answer does not validate: smev:Message and smev:MessageData against the
-    published rev120315 schema, our AppData elements against ``smev-soap-types.xsd`` and, in a
-    delivery, the gateway's smev:Header against the published schema."""
+    published rev120315 schema, our AppData elements against ``smev-soap-types.xsd`` or
+    ``smev-soap-registry.xsd`` and, in a delivery, the gateway's smev:Header against the
+    published schema."""
     problems = _message_problems(answer.parsed)
     if answer.delivery is not None:
         verification, inner = open_delivery(answer.delivery)
@@ -180,9 +183,10 @@ def _message_problems(parsed: ParsedMessage) -> list[str]:
     for child in children:
         problems += _problems(PUBLISHED_SMEV_XSD, child)
     app = parsed.app_data
+    ours = {TYPES: TYPES_XSD, REGISTRY: REGISTRY_XSD}
     for element in [] if app is None else app:
-        if isinstance(element.tag, str) and etree.QName(element).namespace == TYPES:
-            problems += _problems(TYPES_XSD, element)
+        if isinstance(element.tag, str) and etree.QName(element).namespace in ours:
+            problems += _problems(ours[etree.QName(element).namespace], element)
     return problems
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 from service_tools import assert_refused
 from sqlalchemy import event
@@ -16,7 +17,8 @@ from smev_soap.service import registry_cache
 from smev_soap.service.registry_cache import RegistryCache
 
 REGISTRY_READS = re.compile(r"\b(FROM|JOIN)\s+(participant|participant_certificate|"
-                            r"kind_of_information|kind_provider|access_grant|classified_entry)\b")
+                            r"kind_of_information|kind_provider|classified_entry|agreement|"
+                            r"agreement_kind|agreement_service|electronic_service|service_kind)\b")
 
 
 @contextmanager
@@ -72,6 +74,18 @@ def test_view_is_kept_while_the_version_holds(harness):
     with harness.gateway.database.sessions() as session:
         second = cache.view(session)
     assert second is not first and second.version == first.version + 1
+
+
+def test_view_expires_when_a_validity_starts_or_ends(harness):
+    """Certificates and agreements change decisions with time alone: the view lasts till then."""
+    cache = RegistryCache()
+    now = datetime.now(UTC)
+    with harness.gateway.database.sessions() as session:
+        first = cache.view(session, now)
+        assert first.expires is not None and first.expires > now  # the demo certificates end
+        assert cache.view(session, first.expires - timedelta(seconds=1)) is first
+        later = cache.view(session, first.expires)
+    assert later is not first and later.version == first.version
 
 
 def test_view_memo_is_bounded(harness, monkeypatch):

@@ -503,6 +503,11 @@ def test_an_answer_that_cannot_be_signed_is_a_server_fault(harness, monkeypatch)
 COVERED_ELSEWHERE = {
     "RSMEV-503": "test_service_queues.py::test_dead_letter_tells_the_sender",
     "RSMEV-901": "test_an_answer_that_cannot_be_signed_is_a_server_fault",
+    "RSMEV-310": "test_registry_service.py::test_refusal[unknown classifier]",
+    "RSMEV-311": "test_registry_service.py::test_refusal[status of another certificate]",
+    "RSMEV-312": "test_registry_service.py::test_refusal[application for a registered code]",
+    "RSMEV-410": "test_registry_service.py::test_refusal[parameters invalid]",
+    "RSMEV-411": "test_registry_service.py::test_refusal[future classifier version]",
 }
 UNREACHABLE = {
     # The rev120315 structure check (RSMEV-110) validates BinaryData and DigestValue as
