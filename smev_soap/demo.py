@@ -107,4 +107,4 @@ def load_demo_registry(settings: Settings, database: Database) -> None:
                 service_mnemonic=DEMO_SERVICE,
             )
             grant(session, DEMO_MFC.code, kind, CONSUMER, DEMO_ACTOR, allow_test=True)
-        load_demo_reference(session, DEMO_KIND_NAMESPACE, DEMO_KIND_ROOT, DEMO_ACTOR)
+        load_demo_reference(session, DEMO_ACTOR)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from smev_soap.journal import EventType, record
@@ -30,6 +30,7 @@ def registry_changed(
 
 def registry_version(session: Session) -> int:
     """The current version; a per-process registry cache revalidates against it (D21)."""
-    return session.scalars(
-        select(RegistryVersion.version).where(RegistryVersion.id == REGISTRY_VERSION_ROW)
-    ).one()
+    # Read on every request (D21): a literal statement skips SQLAlchemy's compilation layer.
+    return session.connection().exec_driver_sql(
+        f"SELECT version FROM registry_version WHERE id = {REGISTRY_VERSION_ROW:d}"
+    ).scalar_one()

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smev_soap.registry.agreement_models import Agreement, AgreementKind
+from smev_soap.registry.attributes import derive_attributes
 from smev_soap.registry.changes import registry_changed
 from smev_soap.registry.classified import is_classified
 from smev_soap.registry.errors import RegistryError
@@ -91,6 +92,7 @@ def add_kind(
                       for code, oktmo in providers]
     session.add(kind)
     session.flush()
+    derive_attributes(session, kind, actor)
     for code in dict.fromkeys(code for code, _ in providers):
         put_grant(session, code, kind, PROVIDER, actor)
     described = ", ".join(code + (f":{oktmo}" if oktmo else "") for code, oktmo in providers)

@@ -94,14 +94,15 @@ class SoapService:
         except SmevRefusal as refusal:
             self._journal_refusal(refusal, None)
             return "500 Internal Server Error", fault_envelope(refusal.code, refusal.detail)
-        try:
-            inbound = authenticate(self.gateway, located)
-            return "200 OK", self.spec.handlers[located.operation](self.gateway, inbound)
-        except SmevRefusal as refusal:
-            return self._refuse(located, refusal)
-        except Exception:
-            log.exception("internal error in %s", located.operation)
-            return self._refuse(located, SmevRefusal("RSMEV-900"))
+        with self.gateway.request_scope():
+            try:
+                inbound = authenticate(self.gateway, located)
+                return "200 OK", self.spec.handlers[located.operation](self.gateway, inbound)
+            except SmevRefusal as refusal:
+                return self._refuse(located, refusal)
+            except Exception:
+                log.exception("internal error in %s", located.operation)
+                return self._refuse(located, SmevRefusal("RSMEV-900"))
 
     def _refuse(self, located: Located, refusal: SmevRefusal) -> tuple[str, bytes]:
         self._journal_refusal(refusal, located)
@@ -117,7 +118,7 @@ class SoapService:
         participant = located.addressee.recipient.code if located else None
         operation = located.operation if located else "transport"
         try:
-            with self.gateway.database.transaction() as session:
+            with self.gateway.transaction() as session:
                 record(session, EventType.REFUSED, participant=participant,
                        error_code=refusal.code, detail=f"{operation}: {refusal.detail}"[:2000])
         except Exception:

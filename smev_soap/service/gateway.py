@@ -3,13 +3,21 @@ registry cache (D21)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
 
 from smev_soap.config import Settings
 from smev_soap.crypto import Certificate, PrivateKey, TrustStore
 from smev_soap.db import Database
 from smev_soap.envelope.model import Org
 from smev_soap.service.registry_cache import RegistryCache
+
+# The session of the request being handled by this thread (see Gateway.request_scope).
+_request_session: ContextVar[Session | None] = ContextVar("request_session", default=None)
 
 
 @dataclass
@@ -40,6 +48,44 @@ class Gateway:
             cert=Certificate.from_file(settings.cert),
             trust=trust,
         )
+
+    @contextmanager
+    def request_scope(self) -> Iterator[Session]:
+        """One database session for the whole request: authorship and the operation share it
+        (one connection checkout per request on the hot path)."""
+        session = self.database.sessions()
+        token = _request_session.set(session)
+        try:
+            yield session
+        finally:
+            _request_session.reset(token)
+            session.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A unit of work on the request's session (or a session of its own outside a request):
+        committed on success, rolled back on any exception."""
+        session = _request_session.get()
+        if session is None:
+            with self.database.transaction() as own:
+                yield own
+            return
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """The request's session for reads (nothing committed), or a short-lived one."""
+        session = _request_session.get()
+        if session is not None:
+            yield session
+            return
+        with self.database.sessions() as own:
+            yield own
 
     @property
     def code(self) -> str:

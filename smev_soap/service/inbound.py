@@ -194,7 +194,7 @@ def authenticate(gateway: Gateway, located: Located) -> Inbound:
     parsed = _parse_verified(verification.body)
     certificate = sender_block.certificate
     claimed = parsed.message.sender.code
-    with gateway.database.sessions() as session:
+    with gateway.reading() as session:
         registry = gateway.registry.view(session)
         if not located.applicant:
             _check_author(session, registry, certificate, claimed)

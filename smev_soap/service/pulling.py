@@ -96,7 +96,7 @@ def _delivery_answer(gateway: Gateway, inbound: Inbound, handed: Handed | None) 
 def get_request(gateway: Gateway, inbound: Inbound) -> bytes:
     """The provider's oldest deliverable request (optionally of one kind, by ``Selector``)."""
     require_status(inbound, Status.PING)
-    with gateway.database.transaction() as session:
+    with gateway.transaction() as session:
         item = lease(session, inbound.sender, REQUESTS,
                      lease_seconds=gateway.settings.lease_seconds,
                      kind_filter=_kind_filter(session, inbound))
@@ -124,7 +124,7 @@ def get_response(gateway: Gateway, inbound: Inbound) -> bytes:
     """The consumer's next answer or status message; with RequestIdRef, that chain's (D8)."""
     require_status(inbound, Status.PING)
     request_id = inbound.message.request_id_ref
-    with gateway.database.transaction() as session:
+    with gateway.transaction() as session:
         if not request_id:
             item = lease(session, inbound.sender, RESPONSES,
                          lease_seconds=gateway.settings.lease_seconds)
@@ -148,7 +148,7 @@ def acknowledge(gateway: Gateway, inbound: Inbound) -> bytes:
     message_id = inbound.message.request_id_ref
     if not message_id:
         raise SmevRefusal("RSMEV-113", "RequestIdRef names the delivered message")
-    with gateway.database.transaction() as session:
+    with gateway.transaction() as session:
         if not ack(session, inbound.sender, message_id):
             raise SmevRefusal("RSMEV-501", message_id)
         acked = session.get(QueuedMessage, message_id)

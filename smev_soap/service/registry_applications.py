@@ -19,7 +19,7 @@ def submit_application(gateway: Gateway, inbound: Inbound) -> bytes:
     """Record the application of ``Sender/Code``; the signing certificate becomes its own."""
     require_status(inbound, Status.REQUEST)
     details = parameters(inbound, "Application")
-    with gateway.database.transaction() as session:
+    with gateway.transaction() as session:
         try:
             application = applications.submit_application(
                 session, code=inbound.sender,
@@ -40,7 +40,7 @@ def get_application_status(gateway: Gateway, inbound: Inbound) -> bytes:
     """Where an application stands, for the holder of the certificate that signed it only."""
     require_status(inbound, Status.PING)
     application_id = int(text_of(parameters(inbound, "ApplicationQuery"), "ApplicationId") or 0)
-    with gateway.database.sessions() as session:
+    with gateway.reading() as session:
         try:
             application = applications.get_application(session, application_id)
         except RegistryError:

@@ -68,7 +68,7 @@ def list_available(gateway: Gateway, inbound: Inbound) -> bytes:
     """ListAvailable: the caller's agreement, and the services and kinds it grants."""
     require_status(inbound, Status.PING)
     parameters(inbound, None)
-    with gateway.database.sessions() as session:
+    with gateway.reading() as session:
         agreement = registry.current_agreement(session, inbound.sender)
         element = build_available(agreement, *granted(agreement))
     return result(gateway, inbound, element)
@@ -78,7 +78,7 @@ def get_kind_schema(gateway: Gateway, inbound: Inbound) -> bytes:
     """GetKindSchema: the registered XSD of a readable kind."""
     require_status(inbound, Status.PING)
     ref = KindRef.read(parameters(inbound, "KindQuery"))
-    with gateway.database.sessions() as session:
+    with gateway.reading() as session:
         element = build_kind_schema(readable_kind(session, inbound.sender, ref))
     return result(gateway, inbound, element)
 
@@ -87,7 +87,7 @@ def list_classifiers(gateway: Gateway, inbound: Inbound) -> bytes:
     """ListClassifiers: every classifier with its current version."""
     require_status(inbound, Status.PING)
     parameters(inbound, None)
-    with gateway.database.sessions() as session:
+    with gateway.reading() as session:
         element = build_classifiers(classifiers.list_classifiers(session))
     return result(gateway, inbound, element)
 
@@ -99,7 +99,7 @@ def get_classifier(gateway: Gateway, inbound: Inbound) -> bytes:
     name = text_of(query, "Name") or ""
     since_text = text_of(query, "SinceVersion")
     since = int(since_text) if since_text else None
-    with gateway.database.sessions() as session:
+    with gateway.reading() as session:
         classifier = classifiers.find_classifier(session, name)
         if classifier is None:
             raise SmevRefusal("RSMEV-310", name)
@@ -114,7 +114,7 @@ def get_data_types(gateway: Gateway, inbound: Inbound) -> bytes:
     """GetDataTypes: every data type; with a KindQuery, the kind's attributes and their types."""
     require_status(inbound, Status.PING)
     query = parameters(inbound, "KindQuery", required=False)
-    with gateway.database.sessions() as session:
+    with gateway.reading() as session:
         if query is None:
             element = build_data_types(None, list_datatypes(session), [])
         else:

@@ -22,7 +22,7 @@ def get_status(gateway: Gateway, inbound: Inbound) -> bytes:
     message_id = inbound.message.request_id_ref
     if not message_id:
         raise SmevRefusal("RSMEV-113", "RequestIdRef names the message")
-    with gateway.database.sessions() as session:
+    with gateway.reading() as session:
         message = session.get(QueuedMessage, message_id)
         if message is None:
             raise SmevRefusal("RSMEV-500", message_id)
@@ -40,7 +40,7 @@ def get_status(gateway: Gateway, inbound: Inbound) -> bytes:
 def get_queue_statistics(gateway: Gateway, inbound: Inbound) -> bytes:
     """Pending, leased and dead-lettered counts of the caller's two queues."""
     require_status(inbound, Status.PING)
-    with gateway.database.sessions() as session:
+    with gateway.reading() as session:
         counts = queue_statistics(session, inbound.sender)
     stats = [QueueStats(name, c.pending, c.leased, c.dead) for name, c in counts.items()]
     return answer(gateway, inbound.addressee, Status.RESULT,

@@ -145,7 +145,7 @@ def send_request(gateway: Gateway, inbound: Inbound) -> bytes:
     require_status(inbound, Status.REQUEST)
     message = inbound.message
     elements = payload(inbound.parsed.app_data)
-    with gateway.database.transaction() as session:
+    with gateway.transaction() as session:
         duplicate = _duplicate(session, gateway, inbound)
         if duplicate is not None:
             return _accept(gateway, inbound, duplicate)
@@ -186,7 +186,7 @@ def send_response(gateway: Gateway, inbound: Inbound) -> bytes:
     require_status(inbound, *ANSWER_STATUSES)
     message = inbound.message
     elements = payload(inbound.parsed.app_data)
-    with gateway.database.transaction() as session:
+    with gateway.transaction() as session:
         duplicate = _duplicate(session, gateway, inbound)
         if duplicate is not None:
             return _accept(gateway, inbound, duplicate)
@@ -221,7 +221,7 @@ def cancel_request(gateway: Gateway, inbound: Inbound) -> bytes:
     request_id = inbound.message.request_id_ref
     if not request_id:
         raise SmevRefusal("RSMEV-113", "RequestIdRef names the request to cancel")
-    with gateway.database.transaction() as session:
+    with gateway.transaction() as session:
         outcome = cancel(session, inbound.sender, request_id)
         if outcome is CancelOutcome.NOT_FOUND:
             raise SmevRefusal("RSMEV-500", f"request {request_id} of {inbound.sender}")
