@@ -41,44 +41,40 @@ def entry(
     detail: str | None = None,
     digest: str | None = None,
     at: datetime | None = None,
-) -> JournalEvent:
-    """One event, not yet written (see :func:`record_rows`)."""
-    return JournalEvent(
-        at=(at or datetime.now(UTC)).astimezone(UTC),
-        event=EventType(event).value,
-        participant=participant,
-        actor=actor,
-        message_id=message_id,
-        chain_id=chain_id,
-        error_code=error_code,
-        detail=detail,
-        digest=digest,
-    )
+) -> dict[str, Any]:
+    """One event's column values, not yet written (see :func:`record_rows`)."""
+    return {
+        "at": (at or datetime.now(UTC)).astimezone(UTC),
+        "event": EventType(event).value,
+        "participant": participant,
+        "actor": actor,
+        "message_id": message_id,
+        "chain_id": chain_id,
+        "error_code": error_code,
+        "detail": detail,
+        "digest": digest,
+    }
 
 
 def record(session: Session, event: EventType, **fields: Any) -> JournalEvent:
     """Append one event inside the caller's transaction (no lock; the id orders events).
 
-    ``fields`` are those of :func:`entry`. Returns the event as written, with its ``id``.
+    ``fields`` are those of :func:`entry`. Returns the event as written, with its ``id``
+    (detached from the session).
     """
-    row = entry(event, **fields)
-    record_rows(session, [row])
-    return row
+    values = entry(event, **fields)
+    (ident,) = record_rows(session, [values])
+    return JournalEvent(id=ident, **values)
 
 
-_COLUMNS = ("at", "event", "participant", "actor", "message_id", "chain_id", "error_code",
-            "detail", "digest")
+_INSERT_EVENTS = insert(JournalEvent.__table__).returning(
+    JournalEvent.__table__.c.id, sort_by_parameter_order=True
+)
 
 
-def record_rows(session: Session, rows: list[JournalEvent]) -> None:
-    """Insert events in one statement (Core: no unit-of-work cost on the hot path)."""
-    table = JournalEvent.__table__
-    ids = session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True),
-        [{name: getattr(row, name) for name in _COLUMNS} for row in rows],
-    ).scalars()
-    for row, ident in zip(rows, ids, strict=True):
-        row.id = ident
+def record_rows(session: Session, entries: list[dict[str, Any]]) -> list[int]:
+    """Insert events in one statement (Core: no unit-of-work cost on the hot path); their ids."""
+    return list(session.connection().execute(_INSERT_EVENTS, entries).scalars())
 
 
 def history(session: Session, message_id: str) -> list[JournalEvent]:

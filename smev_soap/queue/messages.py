@@ -6,7 +6,7 @@ import uuid
 import zlib
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from smev_soap.queue.models import (
@@ -17,6 +17,18 @@ from smev_soap.queue.models import (
     Message,
     MessagePart,
     QueueItem,
+)
+
+_INSERT_MESSAGE = insert(Message.__table__)
+_INSERT_ITEM = insert(QueueItem.__table__)
+_MESSAGES = Message.__table__
+_FIND_DUPLICATE = (
+    select(_MESSAGES.c.id)
+    .where(_MESSAGES.c.sender_code == bindparam("sender"),
+           _MESSAGES.c.body_digest == bindparam("digest"),
+           _MESSAGES.c.created_at >= bindparam("since"))
+    .order_by(_MESSAGES.c.created_at)
+    .limit(1)
 )
 
 
@@ -48,17 +60,18 @@ def enqueue(
     chain_id = chain_id or message_id
     envelope_z = zlib.compress(envelope)
     # Core inserts: the hot path pays no unit-of-work bookkeeping for rows it never changes.
-    session.execute(insert(Message.__table__).values(
-        id=message_id, kind_id=kind_id, sender_code=sender, recipient_code=recipient,
-        message_class=message_class, status=status, chain_id=chain_id,
-        request_id_ref=request_id_ref, case_number=case_number, test=test,
-        body_digest=body_digest, envelope=envelope_z, created_at=created,
-    ))
-    session.execute(insert(QueueItem.__table__).values(
-        message_id=message_id, owner_code=recipient,
-        queue_name=REQUESTS if message_class == REQUEST else RESPONSES,
-        kind_id=kind_id, chain_id=chain_id, state=PENDING, delivery_count=0, created_at=created,
-    ))
+    connection = session.connection()
+    connection.execute(_INSERT_MESSAGE, {
+        "id": message_id, "kind_id": kind_id, "sender_code": sender,
+        "recipient_code": recipient, "message_class": message_class, "status": status,
+        "chain_id": chain_id, "request_id_ref": request_id_ref, "case_number": case_number,
+        "test": test, "body_digest": body_digest, "envelope": envelope_z, "created_at": created,
+    })
+    connection.execute(_INSERT_ITEM, {
+        "message_id": message_id, "owner_code": recipient,
+        "queue_name": REQUESTS if message_class == REQUEST else RESPONSES, "kind_id": kind_id,
+        "chain_id": chain_id, "state": PENDING, "delivery_count": 0, "created_at": created,
+    })
     return Message(
         id=message_id, kind_id=kind_id, sender_code=sender, recipient_code=recipient,
         message_class=message_class, status=status, chain_id=chain_id,
@@ -94,13 +107,9 @@ def find_duplicate(
     session: Session, sender: str, body_digest: str, since: datetime
 ) -> str | None:
     """The id of the sender's message with the same Body digest accepted since ``since``."""
-    return session.scalars(
-        select(Message.id)
-        .where(Message.sender_code == sender, Message.body_digest == body_digest,
-               Message.created_at >= since.astimezone(UTC))
-        .order_by(Message.created_at)
-        .limit(1)
-    ).first()
+    return session.connection().execute(_FIND_DUPLICATE, {
+        "sender": sender, "digest": body_digest, "since": since.astimezone(UTC),
+    }).scalar()
 
 
 def store_parts(session: Session, message_id: str, parts: dict[str, bytes]) -> None:
