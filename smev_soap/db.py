@@ -79,7 +79,9 @@ def make_engine(url: str, **kwargs: object) -> Engine:
         return engine
     if parsed.drivername == "postgresql":  # SQLAlchemy 2.1 would pick psycopg 3
         url = parsed.set(drivername="postgresql+psycopg2").render_as_string(hide_password=False)
-    kwargs.setdefault("pool_pre_ping", True)
+    # No pre-ping: it costs a round trip per checkout on the hot path. A connection that died
+    # (a PostgreSQL restart) fails one request (RSMEV-900) and is then dropped from the pool.
+    kwargs.setdefault("pool_recycle", 3600)
     kwargs.setdefault("pool_size", 5)
     kwargs.setdefault("max_overflow", 10)
     return create_engine(url, **kwargs)

@@ -34,6 +34,11 @@ _REASONS = {
 }
 
 
+#: How long a successful validation "now" is reused, and for how many certificates at most.
+REMEMBER_SECONDS = 60
+REMEMBERED_CERTIFICATES = 10_000
+
+
 class TrustStore:
     """Trusted CA certificates (and CRLs) to validate signers' certificates against.
 
@@ -58,6 +63,7 @@ class TrustStore:
 
     def _init(self, cas: list[Certificate], crls: list[bytes]) -> None:
         L.engine()
+        self._trusted_until: dict[str, datetime] = {}
         self.certificates = cas
         self.crl_count = len(crls)
         self._store = L.pointer(L.X509_STORE_new(), "X509_STORE_new")
@@ -74,8 +80,21 @@ class TrustStore:
         """Raise CertificateRejected unless ``cert`` chains to a trusted CA at ``at`` (now).
 
         Checks validity periods (a directly trusted self-signed certificate too),
-        signatures along the chain and, when CRLs are configured, revocation.
+        signatures along the chain and, when CRLs are configured, revocation. A success "now"
+        is remembered for :data:`REMEMBER_SECONDS` (never past the certificate's ``not_after``):
+        the store's CAs and CRLs do not change after loading, only the clock does.
         """
+        now = datetime.now(UTC)
+        if at is None and now < self._trusted_until.get(cert.fingerprint_sha256, now):
+            return
+        self._verify(cert, at)
+        if at is None:
+            if len(self._trusted_until) >= REMEMBERED_CERTIFICATES:
+                self._trusted_until.clear()
+            self._trusted_until[cert.fingerprint_sha256] = min(
+                cert.not_after, now + timedelta(seconds=REMEMBER_SECONDS))
+
+    def _verify(self, cert: Certificate, at: datetime | None) -> None:
         x = L.d2i(L.d2i_X509, cert.der, "d2i_X509")
         ctx = L.X509_STORE_CTX_new()
         try:
