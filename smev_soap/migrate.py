@@ -24,6 +24,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "smev_soap.registry.agreement_models",
     "smev_soap.registry.reference_models",
     "smev_soap.queue.models",
+    "smev_soap.queue.replay",
 )
 
 

@@ -12,10 +12,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from smev_soap.journal import seal_pending
 from smev_soap.journal.locks import job_lock
+from smev_soap.queue.replay import forget_before
 from smev_soap.service.dead_letters import dead_letter_pass
 from smev_soap.service.gateway import Gateway
 
@@ -63,12 +65,21 @@ def dead_letters(gateway: Gateway) -> str | None:
         return f"{len(dead_letter_pass(gateway))} dead letter(s)"
 
 
+def forget_control_calls(gateway: Gateway) -> str | None:
+    """Drop remembered control calls older than the idempotency window (their Date is stale)."""
+    moment = datetime.now(UTC) - timedelta(seconds=gateway.settings.idempotency_window)
+    with gateway.database.transaction() as session:
+        return f"forgot {forget_before(session, moment)} control call(s)"
+
+
 def default_jobs(gateway: Gateway) -> list[Job]:
     """The jobs ``smev-soap worker`` runs."""
     return [
         Job("journal-seal", float(gateway.settings.journal_seal_interval),
             lambda: seal_journal(gateway)),
         Job("dead-letters", DEAD_LETTER_INTERVAL, lambda: dead_letters(gateway)),
+        Job("control-calls", float(gateway.settings.journal_seal_interval),
+            lambda: forget_control_calls(gateway)),
     ]
 
 

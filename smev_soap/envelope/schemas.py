@@ -36,6 +36,11 @@ def schema_errors(element: etree._Element, path: Path = SMEV_XSD) -> list[str]:
     return [f"{error.line}: {error.message}" for error in compiled.error_log]
 
 
+def has_text(element: etree._Element) -> bool:
+    """Non-whitespace text directly in ``element`` (around its children)."""
+    return bool((element.text or "").strip()) or any((c.tail or "").strip() for c in element)
+
+
 def structure_errors(operation: etree._Element) -> list[str]:
     """Check ``smev:Message`` and ``smev:MessageData`` of a rev120315 operation element.
 
@@ -45,9 +50,9 @@ def structure_errors(operation: etree._Element) -> list[str]:
     children = list(operation.iterchildren(etree.Element))
     names = [etree.QName(child) for child in children]
     expected = [etree.QName(ns.SMEV, "Message"), etree.QName(ns.SMEV, "MessageData")]
-    if any(name.namespace == ns.SMEV_OLD for name in names):
+    if names == [etree.QName(ns.SMEV_OLD, "Message"), etree.QName(ns.SMEV_OLD, "MessageData")]:
         return errors
-    if names != expected:
+    if names != expected or has_text(operation):
         errors.append(
             f"operation children {[n.text for n in names]} are not (Message, MessageData)"
         )

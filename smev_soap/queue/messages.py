@@ -103,6 +103,16 @@ def store_delivery_envelope(session: Session, message_id: str, envelope: bytes) 
     return zlib.decompress(compressed)
 
 
+def lock_idempotency_key(session: Session, sender: str, body_digest: str) -> None:
+    """Serialise transactions over one (sender, digest) until commit, so that concurrent copies
+    of a message cannot both miss :func:`find_duplicate` (SQLite's writers are serial anyway)."""
+    if session.bind.dialect.name == "postgresql":
+        session.connection().exec_driver_sql(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%(key)s, 0))",
+            {"key": f"{sender}\n{body_digest}"},
+        )
+
+
 def find_duplicate(
     session: Session, sender: str, body_digest: str, since: datetime
 ) -> str | None:

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import ClassVar
 from urllib.parse import parse_qs
 
+from smev_soap.envelope.model import Status
 from smev_soap.errors import SmevRefusal
 from smev_soap.journal.events import EventType, record
+from smev_soap.queue.replay import first_use
 from smev_soap.resources import XSD_DIR
 from smev_soap.service.answers import refusal_answer
 from smev_soap.service.faults import fault_envelope
 from smev_soap.service.gateway import Gateway
-from smev_soap.service.inbound import Located, authenticate, locate
+from smev_soap.service.inbound import Inbound, Located, authenticate, locate
 from smev_soap.service.pulling import acknowledge, get_request, get_response
 from smev_soap.service.reporting import get_queue_statistics, get_status
 from smev_soap.service.sending import cancel_request, send_request, send_response
@@ -97,12 +100,21 @@ class SoapService:
         with self.gateway.request_scope():
             try:
                 inbound = authenticate(self.gateway, located)
+                if inbound.message.status is Status.PING:
+                    self._refuse_replay(inbound)
+                self.gateway.end_reads()
                 return "200 OK", self.spec.handlers[located.operation](self.gateway, inbound)
             except SmevRefusal as refusal:
                 return self._refuse(located, refusal)
             except Exception:
                 log.exception("internal error in %s", located.operation)
                 return self._refuse(located, SmevRefusal("RSMEV-900"))
+
+    def _refuse_replay(self, inbound: Inbound) -> None:
+        """A control call (Status PING) is answered once: a repeat of its signed Body is a replay."""
+        with self.gateway.transaction() as session:
+            if not first_use(session, inbound.sender, inbound.body_digest, datetime.now(UTC)):
+                raise SmevRefusal("RSMEV-111", "this signed control call was already answered")
 
     def _refuse(self, located: Located, refusal: SmevRefusal) -> tuple[str, bytes]:
         self._journal_refusal(refusal, located)

@@ -36,11 +36,10 @@ class Gateway:
         """Load the key pair and trust store named by the settings (once per process)."""
         assert settings.key is not None and settings.cert is not None
         trust_dir = settings.trust_dir
-        trust = (
-            TrustStore(trust_dir, settings.crl_dir)
-            if trust_dir is not None and trust_dir.is_dir()
-            else None
-        )
+        if trust_dir is None or not trust_dir.exists():
+            # Without a trust store no chain or revocation check would run (D19): fail closed.
+            raise FileNotFoundError(f"SMEV_TRUST_DIR {trust_dir} does not exist")
+        trust = TrustStore(trust_dir, settings.crl_dir)
         return cls(
             settings=settings,
             database=database or Database(settings.database_url),
@@ -76,6 +75,13 @@ class Gateway:
         except BaseException:
             session.rollback()
             raise
+
+    def end_reads(self) -> None:
+        """End the request's read-only transaction on SQLite, where every transaction holds the
+        write lock (BEGIN IMMEDIATE, D16): checks before the operation's writes run unlocked."""
+        session = _request_session.get()
+        if session is not None and self.database.dialect == "sqlite" and session.in_transaction():
+            session.rollback()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -20,7 +20,7 @@ from smev_soap.envelope.errors import EnvelopeError
 from smev_soap.envelope.model import CODE_RE, Message, Org
 from smev_soap.envelope.ns import SMEV_NAMESPACES
 from smev_soap.envelope.parse import ParsedMessage, parse_body
-from smev_soap.envelope.schemas import structure_errors
+from smev_soap.envelope.schemas import has_text, structure_errors
 from smev_soap.errors import SmevRefusal
 from smev_soap.service.answers import Addressee
 from smev_soap.service.gateway import Gateway
@@ -121,9 +121,12 @@ def locate(gateway: Gateway, spec: ServiceSpec, request: TransportRequest) -> Lo
     if root.tag != f"{{{SOAP}}}Envelope":
         raise SmevRefusal("RSMEV-100", f"root element {root.tag} is not a SOAP 1.1 Envelope")
     bodies = root.findall(f"{{{SOAP}}}Body")
-    if len(bodies) != 1 or len(bodies[0]) == 0:
-        raise SmevRefusal("RSMEV-100", "the Envelope needs exactly one non-empty Body")
-    operation = etree.QName(bodies[0][0])
+    elements = list(bodies[0].iterchildren(etree.Element)) if len(bodies) == 1 else []
+    if len(elements) != 1 or has_text(bodies[0]):
+        # Anything beside the one operation element would be signed, stored and delivered
+        # without ever being checked.
+        raise SmevRefusal("RSMEV-100", "the Envelope needs one Body holding one operation element")
+    operation = etree.QName(elements[0])
     if (operation.namespace != spec.tns(gateway.settings)
             or operation.localname not in spec.handlers):
         raise SmevRefusal("RSMEV-105", f"{operation.text} is not an operation of this service")

@@ -23,6 +23,7 @@ from smev_soap.envelope.model import Status
 from smev_soap.errors import SmevRefusal
 from smev_soap.journal.events import EventType, record
 from smev_soap.queue import (
+    ACKED,
     REQUEST,
     REQUESTS,
     RESPONSES,
@@ -114,9 +115,12 @@ def _reread_final(session: Session, gateway: Gateway, request: QueuedMessage) ->
         return None
     delivered = session.scalar(
         select(QueueItem.delivery_count)
-        .where(QueueItem.message_id == final.id, QueueItem.owner_code == request.sender_code)
+        .where(QueueItem.message_id == final.id, QueueItem.owner_code == request.sender_code,
+               QueueItem.state == ACKED)
     )
-    return Handed(final, max(delivered or 0, 1), delivery_envelope(session, gateway, final),
+    if delivered is None:  # leased to another poll right now: never two deliveries at once (D7)
+        return None
+    return Handed(final, max(delivered, 1), delivery_envelope(session, gateway, final),
                   message_parts(session, final.id))
 
 

@@ -23,6 +23,7 @@ from smev_soap.queue import (
     cancel,
     enqueue,
     find_duplicate,
+    lock_idempotency_key,
     store_parts,
 )
 from smev_soap.queue import Message as QueuedMessage
@@ -32,7 +33,7 @@ from smev_soap.service.answers import answer
 from smev_soap.service.contract import check_attachments, payload, validate_app_data
 from smev_soap.service.delivery import send_status_message
 from smev_soap.service.gateway import Gateway
-from smev_soap.service.inbound import Inbound
+from smev_soap.service.inbound import FUTURE_TOLERANCE, Inbound
 
 ANSWER_STATUSES = frozenset({Status.RESULT, Status.REJECT, Status.PROCESS, Status.STATE,
                              Status.NOTIFY})
@@ -84,8 +85,11 @@ def _check_policy(session: Session, gateway: Gateway, inbound: Inbound,
 
 def _duplicate(session: Session, gateway: Gateway, inbound: Inbound) -> QueuedMessage | None:
     """The message this one repeats within the idempotency window (D10), journalled."""
-    since = datetime.now(UTC) - timedelta(seconds=gateway.settings.idempotency_window)
-    original_id = find_duplicate(session, inbound.sender, inbound.body_digest, since)
+    # A Date may lie up to FUTURE_TOLERANCE ahead, so a copy stays fresh that much longer.
+    window = timedelta(seconds=gateway.settings.idempotency_window) + FUTURE_TOLERANCE
+    lock_idempotency_key(session, inbound.sender, inbound.body_digest)
+    original_id = find_duplicate(session, inbound.sender, inbound.body_digest,
+                                 datetime.now(UTC) - window)
     if original_id is None:
         return None
     original = session.get(QueuedMessage, original_id)
@@ -173,11 +177,13 @@ def _answered_request(session: Session, inbound: Inbound) -> QueuedMessage:
     request_id = inbound.message.request_id_ref
     if not request_id:
         raise SmevRefusal("RSMEV-113", "RequestIdRef names the request being answered")
-    request = session.get(QueuedMessage, request_id)
-    if request is None or request.message_class != REQUEST:
+    # Locked, so that two answers (or an answer and a cancellation) are decided one at a time.
+    request = session.get(QueuedMessage, request_id, with_for_update=True)
+    if request is None or request.message_class != REQUEST \
+            or request.status != Status.REQUEST.value:
         raise SmevRefusal("RSMEV-500", f"request {request_id}")
     if request.recipient_code != inbound.sender:
-        raise SmevRefusal("RSMEV-308", f"request {request_id} went to {request.recipient_code}")
+        raise SmevRefusal("RSMEV-308", f"request {request_id} went to another provider")
     return request
 
 
@@ -222,6 +228,7 @@ def cancel_request(gateway: Gateway, inbound: Inbound) -> bytes:
     if not request_id:
         raise SmevRefusal("RSMEV-113", "RequestIdRef names the request to cancel")
     with gateway.transaction() as session:
+        session.get(QueuedMessage, request_id, with_for_update=True)  # one decision at a time
         outcome = cancel(session, inbound.sender, request_id)
         if outcome is CancelOutcome.NOT_FOUND:
             raise SmevRefusal("RSMEV-500", f"request {request_id} of {inbound.sender}")
