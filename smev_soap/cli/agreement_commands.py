@@ -4,26 +4,30 @@ from __future__ import annotations
 
 import argparse
 
+from sqlalchemy.orm import Session
+
 from smev_soap import registry
-from smev_soap.cli.errors import CommandError
-from smev_soap.cli.registry_commands import (
+from smev_soap.cli.common import (
+    action_group,
+    add_action,
     day,
     kind_named,
     operator,
+    print_fields,
+    registry_command,
     registry_session,
-    service_named,
 )
-from smev_soap.registry.agreements import TERMS
+from smev_soap.cli.errors import CommandError
+from smev_soap.registry.agreements import TERMS, require_agreement
+from smev_soap.registry.services import require_service
 
 ROLES = (registry.CONSUMER, registry.PROVIDER)
 KIND_HELP = "namespace URI or {URI}Root (repeat for several)"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    agreement = commands.add_parser("agreement", help="agreements of participants (соглашения)")
-    actions = agreement.add_subparsers(dest="agreement_command", required=True,
-                                       metavar="ACTION")
-    add = actions.add_parser("add", help="register an agreement")
+    actions = action_group(commands, "agreement", "agreements of participants (соглашения)")
+    add = add_action(actions, "add", "register an agreement", _add)
     add.add_argument("--number", required=True)
     add.add_argument("--participant", required=True, metavar="CODE")
     add.add_argument("--signed-on", required=True, type=day, metavar="YYYY-MM-DD")
@@ -37,10 +41,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                          help=f"a kind it may {verb}: {KIND_HELP}")
         add.add_argument(f"--{verb}-service", action="append", default=[], metavar="SID",
                          help=f"a service it may {verb} (repeat for several)")
-    add.set_defaults(handler=_add)
 
-    update = actions.add_parser("update", help="change an agreement's validity or terms")
-    update.add_argument("number")
+    update = add_action(actions, "update", "change an agreement's validity or terms", _update,
+                        "number")
     update.add_argument("--valid-from", type=day, metavar="YYYY-MM-DD")
     validity = update.add_mutually_exclusive_group()
     validity.add_argument("--valid-to", type=day, metavar="YYYY-MM-DD")
@@ -49,31 +52,23 @@ def register(commands: argparse._SubParsersAction) -> None:
     test.add_argument("--allow-test", dest="allow_test", action="store_true", default=None)
     test.add_argument("--no-allow-test", dest="allow_test", action="store_false")
     _terms(update)
-    update.set_defaults(handler=_update)
 
     for action, help_text in (("add-kind", "let the participant consume or provide a kind"),
                               ("remove-kind", "take a kind out of the agreement")):
-        parser = actions.add_parser(action, help=help_text)
-        parser.add_argument("number")
+        parser = add_action(actions, action, help_text, _kind_entry, "number")
         parser.add_argument("--kind", required=True, metavar="KIND", help=KIND_HELP)
         parser.add_argument("--role", choices=ROLES, default=registry.CONSUMER)
         if action == "add-kind":
             parser.add_argument("--allow-test", action="store_true")
-        parser.set_defaults(handler=_kind_entry)
     for action, help_text in (("add-service", "let the participant use a service"),
                               ("remove-service", "take a service out of the agreement")):
-        parser = actions.add_parser(action, help=help_text)
-        parser.add_argument("number")
+        parser = add_action(actions, action, help_text, _service_entry, "number")
         parser.add_argument("--service", required=True, metavar="SID")
         parser.add_argument("--role", choices=ROLES, default=registry.CONSUMER)
-        parser.set_defaults(handler=_service_entry)
 
-    show = actions.add_parser("show", help="an agreement with its entries")
-    show.add_argument("number")
-    show.set_defaults(handler=_show)
-    listing = actions.add_parser("list", help="list agreements")
+    add_action(actions, "show", "an agreement with its entries", _show, "number")
+    listing = add_action(actions, "list", "list agreements", _list)
     listing.add_argument("--participant", metavar="CODE")
-    listing.set_defaults(handler=_list)
 
 
 def _terms(parser: argparse.ArgumentParser) -> None:
@@ -89,24 +84,23 @@ def _given_terms(args: argparse.Namespace) -> dict[str, str]:
     return {key: getattr(args, key) for key in TERMS if getattr(args, key) is not None}
 
 
-def _add(args: argparse.Namespace) -> int:
+@registry_command
+def _add(args: argparse.Namespace, session: Session) -> str:
     actor = operator()
-    with registry_session() as session:
-        registry.add_agreement(
-            session, args.number, args.participant, actor, signed_on=args.signed_on,
-            valid_from=args.valid_from, valid_to=args.valid_to, allow_test=args.allow_test,
-            **_given_terms(args),
-        )
-        for role, kinds, services in ((registry.CONSUMER, args.consume, args.consume_service),
-                                      (registry.PROVIDER, args.provide, args.provide_service)):
-            for name in kinds:
-                registry.add_agreement_kind(session, args.number, kind_named(session, name),
-                                            role, actor)
-            for sid in services:
-                registry.add_agreement_service(session, args.number,
-                                               service_named(session, sid), role, actor)
-    print(f"agreement {args.number} of {args.participant} registered")
-    return 0
+    registry.add_agreement(
+        session, args.number, args.participant, actor, signed_on=args.signed_on,
+        valid_from=args.valid_from, valid_to=args.valid_to, allow_test=args.allow_test,
+        **_given_terms(args),
+    )
+    for role, kinds, services in ((registry.CONSUMER, args.consume, args.consume_service),
+                                  (registry.PROVIDER, args.provide, args.provide_service)):
+        for name in kinds:
+            registry.add_agreement_kind(session, args.number, kind_named(session, name), role,
+                                        actor)
+        for sid in services:
+            registry.add_agreement_service(session, args.number, require_service(session, sid),
+                                           role, actor)
+    return f"agreement {args.number} of {args.participant} registered"
 
 
 def _update(args: argparse.Namespace) -> int:
@@ -122,56 +116,49 @@ def _update(args: argparse.Namespace) -> int:
     return 0
 
 
-def _kind_entry(args: argparse.Namespace) -> int:
-    with registry_session() as session:
-        kind = kind_named(session, args.kind)
-        if args.agreement_command == "add-kind":
-            registry.add_agreement_kind(session, args.number, kind, args.role, operator(),
-                                        allow_test=args.allow_test)
-        else:
-            registry.remove_agreement_kind(session, args.number, kind, args.role, operator())
-        label = kind.label
-    done = "covers" if args.agreement_command == "add-kind" else "no longer covers"
-    print(f"agreement {args.number} {done} {args.role} of {label}")
-    return 0
+@registry_command
+def _kind_entry(args: argparse.Namespace, session: Session) -> str:
+    kind = kind_named(session, args.kind)
+    if args.agreement_command == "add-kind":
+        registry.add_agreement_kind(session, args.number, kind, args.role, operator(),
+                                    allow_test=args.allow_test)
+    else:
+        registry.remove_agreement_kind(session, args.number, kind, args.role, operator())
+    return _entry_done(args, kind.label)
 
 
-def _service_entry(args: argparse.Namespace) -> int:
-    with registry_session() as session:
-        service = service_named(session, args.service)
-        if args.agreement_command == "add-service":
-            registry.add_agreement_service(session, args.number, service, args.role,
-                                           operator())
-        else:
-            registry.remove_agreement_service(session, args.number, service, args.role,
-                                              operator())
-    done = "covers" if args.agreement_command == "add-service" else "no longer covers"
-    print(f"agreement {args.number} {done} {args.role} of service {args.service}")
-    return 0
+@registry_command
+def _service_entry(args: argparse.Namespace, session: Session) -> str:
+    service = require_service(session, args.service)
+    if args.agreement_command == "add-service":
+        registry.add_agreement_service(session, args.number, service, args.role, operator())
+    else:
+        registry.remove_agreement_service(session, args.number, service, args.role, operator())
+    return _entry_done(args, f"service {args.service}")
 
 
-def _show(args: argparse.Namespace) -> int:
-    with registry_session() as session:
-        a = registry.get_agreement(session, args.number)
-        if a is None:
-            raise CommandError(f"agreement {args.number} is not registered")
-        print(f"number\t{a.number}\nparticipant\t{a.participant_code}\nsigned\t{a.signed_on}\n"
-              f"valid\t{a.valid_from} to {a.valid_to or 'open-ended'}\n"
-              f"test traffic\t{'allowed' if a.allow_test else 'per entry'}")
-        for key in TERMS:
-            print(f"{key.replace('_', ' ')}\t{getattr(a, key) or '-'}")
-        for entry in a.kinds:
-            test = "\ttest" if entry.allow_test else ""
-            print(f"{entry.role}\t{entry.kind.label}{test}")
-        for service_entry in a.services:
-            print(f"{service_entry.role}\tservice {service_entry.service.sid}")
-    return 0
+def _entry_done(args: argparse.Namespace, what: str) -> str:
+    done = "covers" if args.agreement_command.startswith("add-") else "no longer covers"
+    return f"agreement {args.number} {done} {args.role} of {what}"
 
 
-def _list(args: argparse.Namespace) -> int:
-    with registry_session() as session:
-        for a in registry.list_agreements(session, args.participant):
-            print(f"{a.number}\t{a.participant_code}\t{a.valid_from} to "
-                  f"{a.valid_to or 'open-ended'}\t{len(a.kinds)} kind(s), "
-                  f"{len(a.services)} service(s)")
-    return 0
+@registry_command
+def _show(args: argparse.Namespace, session: Session) -> None:
+    a = require_agreement(session, args.number)
+    print_fields((("number", a.number), ("participant", a.participant_code),
+                  ("signed", a.signed_on),
+                  ("valid", f"{a.valid_from} to {a.valid_to or 'open-ended'}"),
+                  ("test traffic", "allowed" if a.allow_test else "per entry")))
+    print_fields((key.replace("_", " "), getattr(a, key) or "-") for key in TERMS)
+    for entry in a.kinds:
+        test = "\ttest" if entry.allow_test else ""
+        print(f"{entry.role}\t{entry.kind.label}{test}")
+    print_fields((entry.role, f"service {entry.service.sid}") for entry in a.services)
+
+
+@registry_command
+def _list(args: argparse.Namespace, session: Session) -> None:
+    for a in registry.list_agreements(session, args.participant):
+        print(f"{a.number}\t{a.participant_code}\t{a.valid_from} to "
+              f"{a.valid_to or 'open-ended'}\t{len(a.kinds)} kind(s), "
+              f"{len(a.services)} service(s)")

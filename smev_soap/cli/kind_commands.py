@@ -5,9 +5,20 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from smev_soap import registry
+from smev_soap.cli.common import (
+    action_group,
+    add_action,
+    kind_named,
+    operator,
+    print_fields,
+    read_text,
+    registry_command,
+    registry_session,
+)
 from smev_soap.cli.errors import CommandError
-from smev_soap.cli.registry_commands import kind_named, operator, read_text, registry_session
 from smev_soap.registry.kinds import CLASSIFICATIONS, SCOPES
 from smev_soap.registry.models import PUBLIC, REGIONAL, STATE_SECRET
 
@@ -15,9 +26,9 @@ KIND_HELP = "the kind: its namespace URI, or {URI}Root when the namespace has se
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    kind = commands.add_parser("kind", help="kinds of information (виды сведений)")
-    actions = kind.add_subparsers(dest="kind_command", required=True, metavar="ACTION")
-    add = actions.add_parser("add", help="register a kind of information")
+    actions = action_group(commands, "kind", "kinds of information (виды сведений)")
+    add = add_action(actions, "add", "register a kind of information", _add,
+                     classification=PUBLIC)
     add.add_argument("--namespace", required=True, metavar="URI")
     add.add_argument("--root", required=True, metavar="ELEMENT")
     add.add_argument("--xsd", required=True, type=Path, metavar="FILE")
@@ -29,18 +40,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--service", metavar="MNEMONIC")
     add.add_argument("--lenient-attachments", action="store_true",
                      help="report attachment digest mismatches as warnings (D13)")
-    add.set_defaults(handler=_add, classification=PUBLIC)
 
-    version = actions.add_parser("add-version",
-                                 help="register a new version of a kind beside the old one")
+    version = add_action(actions, "add-version",
+                         "register a new version of a kind beside the old one", _add_version)
     version.add_argument("kind", help=KIND_HELP)
     version.add_argument("--namespace", required=True, metavar="URI",
                          help="the new version's namespace")
     version.add_argument("--xsd", required=True, type=Path, metavar="FILE")
     version.add_argument("--version", help="default: the version ending the namespace URI")
-    version.set_defaults(handler=_add_version)
 
-    update = actions.add_parser("update", help="change a kind's details")
+    update = add_action(actions, "update", "change a kind's details", _update)
     update.add_argument("kind", help=KIND_HELP)
     update.add_argument("--name")
     _classification(update)
@@ -50,16 +59,14 @@ def register(commands: argparse._SubParsersAction) -> None:
                         default=None)
     strict.add_argument("--lenient-attachments", dest="strict_attachments",
                         action="store_false")
-    update.set_defaults(handler=_update)
 
-    withdraw = actions.add_parser("withdraw", help="withdraw a kind (its traffic is refused)")
+    withdraw = add_action(actions, "withdraw", "withdraw a kind (its traffic is refused)",
+                          _withdraw)
     withdraw.add_argument("kind", help=KIND_HELP)
-    withdraw.set_defaults(handler=_withdraw)
-    show = actions.add_parser("show", help="a kind's details")
+    show = add_action(actions, "show", "a kind's details", _show)
     show.add_argument("kind", help=KIND_HELP)
     show.add_argument("--xsd", action="store_true", help="print the XSD too")
-    show.set_defaults(handler=_show)
-    actions.add_parser("list", help="list kinds of information").set_defaults(handler=_list)
+    add_action(actions, "list", "list kinds of information", _list)
 
 
 def _classification(parser: argparse.ArgumentParser) -> None:
@@ -112,35 +119,33 @@ def _update(args: argparse.Namespace) -> int:
     return 0
 
 
-def _withdraw(args: argparse.Namespace) -> int:
-    with registry_session() as session:
-        label = registry.withdraw_kind(session, kind_named(session, args.kind), operator()).label
-    print(f"kind {label} withdrawn")
-    return 0
+@registry_command
+def _withdraw(args: argparse.Namespace, session: Session) -> str:
+    label = registry.withdraw_kind(session, kind_named(session, args.kind), operator()).label
+    return f"kind {label} withdrawn"
 
 
-def _show(args: argparse.Namespace) -> int:
-    with registry_session() as session:
-        k = kind_named(session, args.kind)
-        providers = ", ".join(_described(p) for p in k.providers)
-        print(f"kind\t{k.label}\nname\t{k.name}\nversion\t{k.version}\nstatus\t{k.status}\n"
-              f"classification\t{k.classification}\nscope\t{k.scope}\n"
-              f"service\t{k.service_mnemonic or '-'}\nproviders\t{providers}\n"
-              f"attachments\t{'strict' if k.strict_attachments else 'lenient'}\n"
-              f"xsd sha256\t{k.xsd_sha256}")
-        if args.xsd:
-            print(k.xsd)
-    return 0
+@registry_command
+def _show(args: argparse.Namespace, session: Session) -> None:
+    k = kind_named(session, args.kind)
+    providers = ", ".join(_described(p) for p in k.providers)
+    print_fields((("kind", k.label), ("name", k.name), ("version", k.version),
+                  ("status", k.status), ("classification", k.classification),
+                  ("scope", k.scope), ("service", k.service_mnemonic or "-"),
+                  ("providers", providers),
+                  ("attachments", "strict" if k.strict_attachments else "lenient"),
+                  ("xsd sha256", k.xsd_sha256)))
+    if args.xsd:
+        print(k.xsd)
 
 
-def _list(_args: argparse.Namespace) -> int:
-    with registry_session() as session:
-        for kind in registry.list_kinds(session):
-            providers = ", ".join(_described(p) for p in kind.providers)
-            service = f"\tservice {kind.service_mnemonic}" if kind.service_mnemonic else ""
-            status = f"\t{kind.status}" if kind.status != registry.ACTIVE else ""
-            print(f"{kind.label}\t{kind.name}\tproviders {providers}{service}{status}")
-    return 0
+@registry_command
+def _list(_args: argparse.Namespace, session: Session) -> None:
+    for kind in registry.list_kinds(session):
+        providers = ", ".join(_described(p) for p in kind.providers)
+        service = f"\tservice {kind.service_mnemonic}" if kind.service_mnemonic else ""
+        status = f"\t{kind.status}" if kind.status != registry.ACTIVE else ""
+        print(f"{kind.label}\t{kind.name}\tproviders {providers}{service}{status}")
 
 
 def _described(provider: registry.KindProvider) -> str:

@@ -5,64 +5,64 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from smev_soap import registry
+from smev_soap.cli.common import (
+    action_group,
+    add_action,
+    moment,
+    operator,
+    print_fields,
+    read,
+    registry_command,
+    registry_session,
+)
 from smev_soap.cli.errors import CommandError
-from smev_soap.cli.registry_commands import moment, operator, read, registry_session
 from smev_soap.crypto import Certificate
 from smev_soap.registry.models import CATEGORIES, REGIONAL
-from smev_soap.registry.participants import STATUSES
+from smev_soap.registry.participants import STATUSES, require_participant
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    participant = commands.add_parser("participant", help="participants of the exchange")
-    actions = participant.add_subparsers(dest="participant_command", required=True,
-                                         metavar="ACTION")
-    add = actions.add_parser("add", help="register a participant with its certificates")
+    actions = action_group(commands, "participant", "participants of the exchange")
+    add = add_action(actions, "add", "register a participant with its certificates", _add,
+                     category=REGIONAL)
     add.add_argument("--code", required=True, help="9-character code, [A-Z0-9]{4}\\d{5}")
     add.add_argument("--name", required=True, help="the organisation")
     add.add_argument("--cert", required=True, action="append", type=Path, metavar="CERT.pem",
                      help="signing certificate (repeat for several)")
     _details(add)
     add.add_argument("--pending", action="store_true", help="register, activate later")
-    add.set_defaults(handler=_add, category=REGIONAL)
 
-    update = actions.add_parser("update", help="change a participant's details")
-    update.add_argument("code")
+    update = add_action(actions, "update", "change a participant's details", _update, "code")
     update.add_argument("--name", help="the organisation")
     _details(update)
-    update.set_defaults(handler=_update)
 
-    show = actions.add_parser("show", help="a participant with its certificates")
-    show.add_argument("code")
-    show.set_defaults(handler=_show)
-    listing = actions.add_parser("list", help="list participants")
+    add_action(actions, "show", "a participant with its certificates", _show, "code")
+    listing = add_action(actions, "list", "list participants", _list)
     listing.add_argument("--status", choices=STATUSES)
-    listing.set_defaults(handler=_list)
 
-    for action, help_text in (("block", "restrict a participant's work"),
-                              ("suspend", "suspend an active participant's work")):
-        parser = actions.add_parser(action, help=help_text)
-        parser.add_argument("code")
-        parser.add_argument("--reason", required=True)
-        parser.set_defaults(handler=_status)
-    for action, help_text in (("unblock", "lift a block or a suspension"),
-                              ("activate", "let a pending participant work")):
-        parser = actions.add_parser(action, help=help_text)
-        parser.add_argument("code")
-        parser.set_defaults(handler=_status)
+    for action, help_text, with_reason in (
+            ("block", "restrict a participant's work", True),
+            ("suspend", "suspend an active participant's work", True),
+            ("unblock", "lift a block or a suspension", False),
+            ("activate", "let a pending participant work", False)):
+        parser = add_action(actions, action, help_text, _status, "code")
+        if with_reason:
+            parser.add_argument("--reason", required=True)
 
-    cert = actions.add_parser("add-cert", help="register one more certificate (key rotation)")
-    cert.add_argument("code")
+    cert = add_action(actions, "add-cert", "register one more certificate (key rotation)",
+                      _add_cert, "code")
     cert.add_argument("--cert", required=True, type=Path, metavar="CERT.pem")
     cert.add_argument("--valid-from", type=moment, metavar="ISO",
                       help="registered validity start (default: the certificate's)")
     cert.add_argument("--valid-to", type=moment, metavar="ISO",
                       help="registered validity end (default: the certificate's)")
-    cert.set_defaults(handler=_add_cert)
-    retire = actions.add_parser("retire-cert", help="end a certificate's registered validity")
+    retire = add_action(actions, "retire-cert", "end a certificate's registered validity",
+                        _retire_cert)
     retire.add_argument("fingerprint", help="SHA-256 fingerprint (hex)")
     retire.add_argument("--at", type=moment, metavar="ISO", help="when (default: now)")
-    retire.set_defaults(handler=_retire_cert)
 
 
 def _details(parser: argparse.ArgumentParser) -> None:
@@ -96,43 +96,38 @@ def _update(args: argparse.Namespace) -> int:
     return 0
 
 
-def _status(args: argparse.Namespace) -> int:
+@registry_command
+def _status(args: argparse.Namespace, session: Session) -> str:
     action = args.participant_command
-    with registry_session() as session:
-        if action == "block":
-            done = registry.block_participant(session, args.code, args.reason, operator())
-        elif action == "suspend":
-            done = registry.suspend_participant(session, args.code, args.reason, operator())
-        elif action == "unblock":
-            done = registry.unblock_participant(session, args.code, operator())
-        else:
-            done = registry.activate_participant(session, args.code, operator())
-        status = done.status
-    print(f"participant {args.code} {status}")
-    return 0
+    if action == "block":
+        done = registry.block_participant(session, args.code, args.reason, operator())
+    elif action == "suspend":
+        done = registry.suspend_participant(session, args.code, args.reason, operator())
+    elif action == "unblock":
+        done = registry.unblock_participant(session, args.code, operator())
+    else:
+        done = registry.activate_participant(session, args.code, operator())
+    return f"participant {args.code} {done.status}"
 
 
-def _show(args: argparse.Namespace) -> int:
-    with registry_session() as session:
-        p = registry.get_participant(session, args.code)
-        if p is None:
-            raise CommandError(f"participant {args.code} is not registered")
-        print(f"code\t{p.code}\norganisation\t{p.name}\nsystem\t{p.system_name or '-'}\n"
-              f"category\t{p.category}\ncontacts\t{p.contacts or '-'}\nstatus\t{p.status}"
-              + (f" ({p.status_reason})" if p.status_reason else "")
-              + f", by {p.status_changed_by or '-'} at {p.status_changed_at:%Y-%m-%d %H:%M}")
-        for c in p.certificates:
-            print(f"certificate\t{c.fingerprint}\tvalid {c.valid_from:%Y-%m-%d %H:%M} to "
-                  f"{c.valid_to:%Y-%m-%d %H:%M}\t{c.subject}")
-    return 0
+@registry_command
+def _show(args: argparse.Namespace, session: Session) -> None:
+    p = require_participant(session, args.code)
+    reason = f" ({p.status_reason})" if p.status_reason else ""
+    status = (f"{p.status}{reason}, by {p.status_changed_by or '-'} "
+              f"at {p.status_changed_at:%Y-%m-%d %H:%M}")
+    print_fields((("code", p.code), ("organisation", p.name), ("system", p.system_name or "-"),
+                  ("category", p.category), ("contacts", p.contacts or "-"), ("status", status)))
+    for c in p.certificates:
+        print(f"certificate\t{c.fingerprint}\tvalid {c.valid_from:%Y-%m-%d %H:%M} to "
+              f"{c.valid_to:%Y-%m-%d %H:%M}\t{c.subject}")
 
 
-def _list(args: argparse.Namespace) -> int:
-    with registry_session() as session:
-        for p in registry.list_participants(session, args.status):
-            reason = f" ({p.status_reason})" if p.status_reason else ""
-            print(f"{p.code}\t{p.status}{reason}\t{p.name}")
-    return 0
+@registry_command
+def _list(args: argparse.Namespace, session: Session) -> None:
+    for p in registry.list_participants(session, args.status):
+        reason = f" ({p.status_reason})" if p.status_reason else ""
+        print(f"{p.code}\t{p.status}{reason}\t{p.name}")
 
 
 def _add_cert(args: argparse.Namespace) -> int:
@@ -145,9 +140,7 @@ def _add_cert(args: argparse.Namespace) -> int:
     return 0
 
 
-def _retire_cert(args: argparse.Namespace) -> int:
-    with registry_session() as session:
-        row = registry.retire_certificate(session, args.fingerprint, operator(), at=args.at)
-        until = row.valid_to
-    print(f"certificate {args.fingerprint} valid until {until:%Y-%m-%d %H:%M:%S} UTC")
-    return 0
+@registry_command
+def _retire_cert(args: argparse.Namespace, session: Session) -> str:
+    until = registry.retire_certificate(session, args.fingerprint, operator(), at=args.at).valid_to
+    return f"certificate {args.fingerprint} valid until {until:%Y-%m-%d %H:%M:%S} UTC"

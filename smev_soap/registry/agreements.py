@@ -6,14 +6,16 @@ Consuming a restricted kind needs the agreement to state how restricted informat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from smev_soap.registry.agreement_models import Agreement, AgreementKind, AgreementService
 from smev_soap.registry.changes import registry_changed
-from smev_soap.registry.errors import RegistryError
+from smev_soap.registry.errors import RegistryError, registered
 from smev_soap.registry.models import (
     ACTIVE,
     CONSUMER,
@@ -26,6 +28,7 @@ from smev_soap.registry.service_models import ElectronicService
 from smev_soap.registry.validity import today
 
 ROLES = (CONSUMER, PROVIDER)
+E = TypeVar("E", AgreementKind, AgreementService)
 #: Terms ``add_agreement``/``update_agreement`` take besides the validity.
 TERMS = ("connection_address", "officials", "message_structures", "restricted_handling")
 
@@ -53,8 +56,7 @@ def new_agreement(
     number = number.strip()
     if not number:
         raise RegistryError("an agreement needs a number")
-    if session.get(Participant, participant_code) is None:
-        raise RegistryError(f"participant {participant_code} is not registered")
+    registered(session.get(Participant, participant_code), f"participant {participant_code}")
     if session.scalars(select(Agreement.id).where(Agreement.number == number)).first():
         raise RegistryError(f"agreement {number} is already registered")
     agreement = Agreement(
@@ -115,12 +117,8 @@ def remove_agreement_kind(
     session: Session, number: str, kind: KindOfInformation, role: str, actor: str
 ) -> None:
     agreement = require_agreement(session, number)
-    entry = next((e for e in agreement.kinds if e.kind_id == kind.id and e.role == role), None)
-    if entry is None:
-        raise RegistryError(f"agreement {number} has no {role} entry for {kind.label}")
-    agreement.kinds.remove(entry)
-    registry_changed(session, actor, f"agreement {number}: no longer {role} of {kind.label}",
-                     agreement.participant_code)
+    _remove_entry(session, agreement, agreement.kinds, lambda e: e.kind_id == kind.id, role,
+                  kind.label, actor)
 
 
 def add_agreement_service(
@@ -147,13 +145,22 @@ def remove_agreement_service(
     session: Session, number: str, service: ElectronicService, role: str, actor: str
 ) -> None:
     agreement = require_agreement(session, number)
-    entry = next((e for e in agreement.services
-                  if e.service_id == service.id and e.role == role), None)
+    _remove_entry(session, agreement, agreement.services, lambda e: e.service_id == service.id,
+                  role, f"service {service.sid}", actor)
+
+
+def _remove_entry(
+    session: Session, agreement: Agreement, entries: list[E], covers: Callable[[E], bool],
+    role: str, what: str, actor: str,
+) -> None:
+    """Remove the ``role`` entry that ``covers`` the kind or service ``what`` names; journal it."""
+    number = agreement.number
+    entry = next((e for e in entries if covers(e) and e.role == role), None)
     if entry is None:
-        raise RegistryError(f"agreement {number} has no {role} entry for service {service.sid}")
-    agreement.services.remove(entry)
-    registry_changed(session, actor, f"agreement {number}: no longer {role} of service "
-                                     f"{service.sid}", agreement.participant_code)
+        raise RegistryError(f"agreement {number} has no {role} entry for {what}")
+    entries.remove(entry)
+    registry_changed(session, actor, f"agreement {number}: no longer {role} of {what}",
+                     agreement.participant_code)
 
 
 def put_kind_entry(
@@ -179,10 +186,7 @@ def get_agreement(session: Session, number: str) -> Agreement | None:
 
 
 def require_agreement(session: Session, number: str) -> Agreement:
-    agreement = get_agreement(session, number)
-    if agreement is None:
-        raise RegistryError(f"agreement {number} is not registered")
-    return agreement
+    return registered(get_agreement(session, number), f"agreement {number}")
 
 
 def current_agreement(session: Session, participant_code: str, day: date | None = None

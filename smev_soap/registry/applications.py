@@ -15,7 +15,7 @@ from smev_soap.crypto import Certificate, CryptoError
 from smev_soap.journal import EventType, record
 from smev_soap.registry.certificates import check_new_certificates
 from smev_soap.registry.changes import registry_changed
-from smev_soap.registry.errors import RegistryError
+from smev_soap.registry.errors import RegistryError, registered
 from smev_soap.registry.grants import grant
 from smev_soap.registry.kind_lookup import find_kind
 from smev_soap.registry.models import CATEGORIES, CONSUMER, PROVIDER, Participant
@@ -183,8 +183,8 @@ def _check_kinds(session: Session, kinds: Sequence[RequestedKind]) -> None:
     for kind in kinds:
         if kind.role not in ROLES:
             raise RegistryError(f"role must be one of {', '.join(ROLES)}, not {kind.role!r}")
-        if find_kind(session, kind.namespace, kind.root) is None:
-            raise RegistryError(f"kind {{{kind.namespace}}}{kind.root} is not registered")
+        registered(find_kind(session, kind.namespace, kind.root),
+                   f"kind {{{kind.namespace}}}{kind.root}")
 
 
 def _described(kinds: Sequence[RequestedKind]) -> str:

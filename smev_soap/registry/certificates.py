@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smev_soap.registry.changes import registry_changed
-from smev_soap.registry.errors import RegistryError
+from smev_soap.registry.errors import RegistryError, registered
 from smev_soap.registry.models import Participant, ParticipantCertificate
 
 
@@ -39,8 +39,7 @@ def add_certificate(
     *, valid_from: datetime | None = None, valid_to: datetime | None = None,
 ) -> ParticipantCertificate:
     """Register one more certificate to a participant, for its whole validity by default."""
-    if session.get(Participant, code) is None:
-        raise RegistryError(f"participant {code} is not registered")
+    registered(session.get(Participant, code), f"participant {code}")
     check_new_certificates(session, [certificate])
     row = certificate_row(code, certificate, valid_from, valid_to)
     session.add(row)
@@ -54,9 +53,8 @@ def retire_certificate(
     session: Session, fingerprint: str, actor: str, *, at: datetime | None = None
 ) -> ParticipantCertificate:
     """End a certificate's registered validity at ``at`` (now by default): the end of a rotation."""
-    row = session.get(ParticipantCertificate, normalise_fingerprint(fingerprint))
-    if row is None:
-        raise RegistryError(f"certificate {fingerprint} is not registered")
+    row = registered(session.get(ParticipantCertificate, normalise_fingerprint(fingerprint)),
+                     f"certificate {fingerprint}")
     at = at or datetime.now(UTC)
     if at >= row.valid_to:
         raise RegistryError(f"certificate {row.fingerprint} is already valid only to "

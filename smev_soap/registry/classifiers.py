@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
-from smev_soap.registry.errors import RegistryError
+from smev_soap.registry.errors import RegistryError, registered
 from smev_soap.registry.reference_models import Classifier, ClassifierItem, ClassifierVersion
 
 ADDED = "added"
@@ -55,10 +55,7 @@ def find_classifier(session: Session, name: str) -> Classifier | None:
 
 
 def get_classifier(session: Session, name: str) -> Classifier:
-    classifier = find_classifier(session, name)
-    if classifier is None:
-        raise RegistryError(f"classifier {name} is not registered")
-    return classifier
+    return registered(find_classifier(session, name), f"classifier {name}")
 
 
 def classifier_versions(session: Session, name: str) -> list[ClassifierVersion]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from smev_soap.registry.attributes import kind_attributes, replace_attributes
 from smev_soap.registry.changes import registry_changed
 from smev_soap.registry.datatypes import DataTypeSpec, check_spec, list_datatypes, put_datatype
-from smev_soap.registry.errors import RegistryError
+from smev_soap.registry.errors import RegistryError, registered
 from smev_soap.registry.kind_lookup import get_kind, list_kinds
 from smev_soap.registry.xsd_walk import AttributeSpec
 from smev_soap.resources import XSD_DIR
@@ -77,9 +77,8 @@ def import_datatypes(session: Session, data: bytes, fmt: str, actor: str) -> tup
         check_spec(spec)
     kinds = []
     for entry in document.kinds:
-        kind = get_kind(session, entry.namespace, entry.root)
-        if kind is None:
-            raise RegistryError(f"kind {{{entry.namespace}}}{entry.root} is not registered")
+        kind = registered(get_kind(session, entry.namespace, entry.root),
+                          f"kind {{{entry.namespace}}}{entry.root}")
         kinds.append((kind, entry.attributes))
     changed = sum(put_datatype(session, spec, actor)[1] for spec in document.datatypes)
     for kind, attributes in kinds:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smev_soap.registry.changes import registry_changed
-from smev_soap.registry.errors import RegistryError
+from smev_soap.registry.errors import RegistryError, registered
 from smev_soap.registry.reference_models import DataType
 
 MAX_NAME = 300
@@ -79,8 +79,7 @@ def add_datatype(session: Session, spec: DataTypeSpec, actor: str) -> DataType:
 
 def update_datatype(session: Session, spec: DataTypeSpec, actor: str) -> DataType:
     """Replace the definition of a registered data type."""
-    if find_datatype(session, spec.name) is None:
-        raise RegistryError(f"data type {spec.name} is not registered")
+    get_datatype(session, spec.name)
     row, changed = put_datatype(session, spec, actor)
     if changed:
         registry_changed(session, actor, f"data type {spec.name} changed")
@@ -92,10 +91,7 @@ def find_datatype(session: Session, name: str) -> DataType | None:
 
 
 def get_datatype(session: Session, name: str) -> DataType:
-    row = find_datatype(session, name)
-    if row is None:
-        raise RegistryError(f"data type {name} is not registered")
-    return row
+    return registered(find_datatype(session, name), f"data type {name}")
 
 
 def list_datatypes(session: Session) -> list[DataType]:

@@ -17,7 +17,7 @@ from smev_soap.registry.agreements import (
     put_kind_entry,
 )
 from smev_soap.registry.changes import registry_changed
-from smev_soap.registry.errors import RegistryError
+from smev_soap.registry.errors import registered
 from smev_soap.registry.models import KindOfInformation, Participant
 from smev_soap.registry.validity import today
 
@@ -53,8 +53,7 @@ def put_grant(
     allow_test: bool = False,
 ) -> AgreementKind:
     """Create or update the entry in the current agreement (created when there is none)."""
-    if session.get(Participant, participant_code) is None:
-        raise RegistryError(f"participant {participant_code} is not registered")
+    registered(session.get(Participant, participant_code), f"participant {participant_code}")
     agreement = current_agreement(session, participant_code)
     if agreement is None:
         start = today()

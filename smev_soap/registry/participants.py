@@ -15,7 +15,7 @@ from smev_soap.registry.certificates import (
     check_new_certificates,
 )
 from smev_soap.registry.changes import registry_changed
-from smev_soap.registry.errors import RegistryError
+from smev_soap.registry.errors import RegistryError, registered
 from smev_soap.registry.models import (
     ACTIVE,
     BLOCKED,
@@ -129,10 +129,7 @@ def get_participant(session: Session, code: str) -> Participant | None:
 
 
 def require_participant(session: Session, code: str) -> Participant:
-    participant = session.get(Participant, code)
-    if participant is None:
-        raise RegistryError(f"participant {code} is not registered")
-    return participant
+    return registered(session.get(Participant, code), f"participant {code}")
 
 
 def list_participants(session: Session, status: str | None = None) -> list[Participant]:

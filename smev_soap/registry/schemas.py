@@ -22,14 +22,23 @@ def xsd_sha256(xsd: str) -> str:
     return hashlib.sha256(xsd.encode("utf-8")).hexdigest()
 
 
+def parse_document(text: str, what: str, *, max_bytes: int, root_tag: str,
+                   root_name: str) -> etree._Element:
+    """``text`` (the ``what``: XSD, WSDL) parsed safely; refused unless it is acceptable XML
+    with the root element ``root_tag`` (``root_name`` in messages)."""
+    try:
+        document = parse_xml(text.encode("utf-8"), max_bytes=max_bytes)
+    except XmlRejected as error:
+        raise RegistryError(f"the {what} is not acceptable XML: {error}") from None
+    if document.tag != root_tag:
+        raise RegistryError(f"the {what}'s root element is not {root_name}")
+    return document
+
+
 def check_xsd(xsd: str, namespace: str, root: str) -> None:
     """Compile ``xsd`` and require ``{namespace}root`` among its global elements."""
-    try:
-        document = parse_xml(xsd.encode("utf-8"), max_bytes=MAX_XSD_BYTES)
-    except XmlRejected as error:
-        raise RegistryError(f"the XSD is not acceptable XML: {error}") from None
-    if document.tag != f"{{{XS}}}schema":
-        raise RegistryError("the XSD's root element is not xs:schema")
+    document = parse_document(xsd, "XSD", max_bytes=MAX_XSD_BYTES, root_tag=f"{{{XS}}}schema",
+                              root_name="xs:schema")
     target = document.get("targetNamespace", "")
     if target != namespace:
         raise RegistryError(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smev_soap.registry.changes import registry_changed
-from smev_soap.registry.errors import RegistryError
+from smev_soap.registry.errors import RegistryError, registered
 from smev_soap.registry.models import (
     ACTIVE,
     SUSPENDED,
@@ -20,8 +20,8 @@ from smev_soap.registry.models import (
     KindProvider,
     Participant,
 )
+from smev_soap.registry.schemas import parse_document
 from smev_soap.registry.service_models import DELIVERY_MODES, ENDPOINT_MODES, ElectronicService
-from smev_soap.xml.safe import XmlRejected, parse_xml
 
 SID_PATTERN = re.compile(r"SID\d{7}")
 VERSION = re.compile(r"\d+(?:\.\d+){0,2}")
@@ -135,10 +135,7 @@ def get_service(session: Session, sid: str) -> ElectronicService | None:
 
 
 def require_service(session: Session, sid: str) -> ElectronicService:
-    service = get_service(session, sid)
-    if service is None:
-        raise RegistryError(f"service {sid} is not registered")
-    return service
+    return registered(get_service(session, sid), f"service {sid}")
 
 
 def list_services(session: Session, provider_code: str | None = None) -> list[ElectronicService]:
@@ -168,12 +165,8 @@ def _set_delivery(service: ElectronicService, delivery: str | None, endpoint_url
 
 
 def _check_wsdl(wsdl: str) -> None:
-    try:
-        document = parse_xml(wsdl.encode("utf-8"), max_bytes=MAX_WSDL_BYTES)
-    except XmlRejected as error:
-        raise RegistryError(f"the WSDL is not acceptable XML: {error}") from None
-    if document.tag != f"{{{WSDL_NS}}}definitions":
-        raise RegistryError("the WSDL's root element is not wsdl:definitions")
+    parse_document(wsdl, "WSDL", max_bytes=MAX_WSDL_BYTES, root_tag=f"{{{WSDL_NS}}}definitions",
+                   root_name="wsdl:definitions")
 
 
 def _checked_kinds(session: Session, provider_code: str, kinds: Sequence[KindOfInformation]

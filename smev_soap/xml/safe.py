@@ -6,15 +6,14 @@ in place of them.
 
 from __future__ import annotations
 
-import threading
 from functools import lru_cache
 
 from lxml import etree
 
+from smev_soap.xml.threads import per_thread
+
 #: libxml2 refuses deeper nesting by itself unless `huge_tree` is set (which we never do).
 LIBXML2_MAX_DEPTH = 256
-
-_local = threading.local()
 
 
 class XmlRejected(ValueError):
@@ -32,20 +31,15 @@ TOO_DEEP = "too_deep"
 EMPTY = "empty"
 
 
-def _parser() -> etree.XMLParser:
-    """The calling thread's parser (lxml parsers must not be shared between threads)."""
-    parser = getattr(_local, "parser", None)
-    if parser is None:
-        parser = etree.XMLParser(
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            dtd_validation=False,
-            huge_tree=False,
-            remove_blank_text=False,
-        )
-        _local.parser = parser
-    return parser
+#: The calling thread's parser (lxml parsers must not be shared between threads).
+_parser = per_thread(lambda: etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    dtd_validation=False,
+    huge_tree=False,
+    remove_blank_text=False,
+))
 
 
 @lru_cache(maxsize=8)

@@ -7,13 +7,12 @@ renumber); whitespace-only text is dropped; comments and PIs vanish; no empty-el
 
 from __future__ import annotations
 
-import threading
-
 from lxml import etree
+
+from smev_soap.xml.threads import per_thread
 
 URI = "urn://smev-gov-ru/xmldsig/transform"
 
-_local = threading.local()
 _WHITESPACE = " \t\r\n"
 
 
@@ -21,21 +20,16 @@ class TransformError(ValueError):
     """The input cannot be transformed (e.g. an element in no namespace)."""
 
 
-def _parser() -> etree.XMLParser:
-    # The input is our own c14n output of an already safely parsed tree: no DTD can occur, but
-    # text nodes may exceed libxml2's 10 MB default (inline attachments), hence huge_tree.
-    parser = getattr(_local, "parser", None)
-    if parser is None:
-        parser = etree.XMLParser(
-            remove_comments=True,
-            remove_pis=True,
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=True,
-        )
-        _local.parser = parser
-    return parser
+# The input is our own c14n output of an already safely parsed tree: no DTD can occur, but
+# text nodes may exceed libxml2's 10 MB default (inline attachments), hence huge_tree.
+_parser = per_thread(lambda: etree.XMLParser(
+    remove_comments=True,
+    remove_pis=True,
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    huge_tree=True,
+))
 
 
 def _esc_text(s: str) -> str:

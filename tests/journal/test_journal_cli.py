@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from cli_support import cli_database, cli_runner
 from sqlalchemy import update
 
-from smev_soap.cli import main
 from smev_soap.config import load_settings
-from smev_soap.db import Database
 from smev_soap.journal import EventType, JournalEvent, record
 
 
@@ -16,28 +15,14 @@ def smev(tmp_path, monkeypatch, capsys, gateway_key, gateway_cert):
     """Run ``smev-soap`` with the gateway's key; returns (exit code, stdout, stderr)."""
     (tmp_path / "gateway.key.pem").write_bytes(gateway_key.to_pem())
     (tmp_path / "gateway.cert.pem").write_bytes(gateway_cert.to_pem())
-    monkeypatch.delenv("SMEV_CONFIG", raising=False)
     monkeypatch.delenv("SMEV_KEY_PASSWORD_FILE", raising=False)
-    monkeypatch.setenv("SMEV_DATABASE_URL", f"sqlite:///{tmp_path / 'smev.db'}")
-    monkeypatch.setenv("SMEV_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("SMEV_KEY", str(tmp_path / "gateway.key.pem"))
     monkeypatch.setenv("SMEV_CERT", str(tmp_path / "gateway.cert.pem"))
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    assert run("db", "upgrade")[0] == 0
-    return run
-
-
-def _database() -> Database:
-    return Database(load_settings().database_url)
+    return cli_runner(tmp_path, monkeypatch, capsys)
 
 
 def test_show_seal_verify_and_tamper(smev):
-    with _database().transaction() as session:
+    with cli_database().transaction() as session:
         record(session, EventType.RECEIVED, participant="MFCA00001", message_id="req",
                chain_id="req")
         record(session, EventType.QUEUED, participant="PFRS00001", message_id="req",
@@ -59,7 +44,7 @@ def test_show_seal_verify_and_tamper(smev):
     code, out, _ = smev("journal", "verify")
     assert code == 0 and out.endswith("journal OK\n")
 
-    with _database().transaction() as session:
+    with cli_database().transaction() as session:
         session.execute(update(JournalEvent).where(JournalEvent.id == 2).values(detail="x"))
     code, out, _ = smev("journal", "verify")
     assert code == 1

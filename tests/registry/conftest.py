@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from registry_samples import new_certificate
+from cli_support import cli_runner
+from registry_samples import NS, ROOT, new_certificate, sample_xsd
 
-from smev_soap.cli import main
 from smev_soap.crypto import Certificate
+from smev_soap.registry import KindOfInformation, add_kind, add_participant
 
 
 @pytest.fixture(scope="session")
@@ -18,16 +19,15 @@ def make_certificate() -> Callable[[], Certificate]:
 
 
 @pytest.fixture
+def kind(database, make_certificate) -> KindOfInformation:
+    """The kind {NS}ROOT provided by PFRS00001, with MFCA00001 registered too."""
+    with database.transaction() as session:
+        add_participant(session, "PFRS00001", "ПФР", [make_certificate()], "op")
+        add_participant(session, "MFCA00001", "МФЦ", [make_certificate()], "op")
+        return add_kind(session, NS, ROOT, sample_xsd(), [("PFRS00001", None)], "op")
+
+
+@pytest.fixture
 def smev(tmp_path, monkeypatch, capsys):
     """Run ``smev-soap`` on a fresh migrated database; returns (exit code, stdout, stderr)."""
-    monkeypatch.delenv("SMEV_CONFIG", raising=False)
-    monkeypatch.setenv("SMEV_DATABASE_URL", f"sqlite:///{tmp_path / 'smev.db'}")
-    monkeypatch.setenv("SMEV_VAR_DIR", str(tmp_path / "var"))
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    assert run("db", "upgrade")[0] == 0
-    return run
+    return cli_runner(tmp_path, monkeypatch, capsys)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from registry_samples import NS, ROOT, sample_xsd
+from registry_samples import NS, ROOT
 from sqlalchemy import select
 
 from smev_soap.journal import JournalEvent
@@ -17,8 +17,6 @@ from smev_soap.registry import (
     add_agreement,
     add_agreement_kind,
     add_agreement_service,
-    add_kind,
-    add_participant,
     add_service,
     current_agreement,
     find_kind,
@@ -37,14 +35,6 @@ from smev_soap.registry.validity import today
 
 TODAY = today()
 DAY = timedelta(days=1)
-
-
-@pytest.fixture
-def kind(database, make_certificate):
-    with database.transaction() as session:
-        add_participant(session, "PFRS00001", "ПФР", [make_certificate()], "op")
-        add_participant(session, "MFCA00001", "МФЦ", [make_certificate()], "op")
-        return add_kind(session, NS, ROOT, sample_xsd(), [("PFRS00001", None)], "op")
 
 
 def _agreement(session, number="12/2026", **kwargs):

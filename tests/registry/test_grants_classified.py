@@ -1,28 +1,18 @@
 from __future__ import annotations
 
 import pytest
-from registry_samples import NS, ROOT, sample_xsd
+from registry_samples import NS, ROOT
 
 from smev_soap.registry import (
     CONSUMER,
     PROVIDER,
     RegistryError,
     add_classified,
-    add_kind,
-    add_participant,
     grant,
     is_classified,
     is_granted,
     registry_version,
 )
-
-
-@pytest.fixture
-def kind(database, make_certificate):
-    with database.transaction() as session:
-        add_participant(session, "PFRS00001", "ПФР", [make_certificate()], "op")
-        add_participant(session, "MFCA00001", "МФЦ", [make_certificate()], "op")
-        return add_kind(session, NS, ROOT, sample_xsd(), [("PFRS00001", None)], "op")
 
 
 def test_grant_life_cycle(database, kind):

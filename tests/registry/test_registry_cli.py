@@ -5,11 +5,10 @@ from __future__ import annotations
 import getpass
 
 import pytest
+from cli_support import cli_database
 from registry_samples import NS, ROOT, new_certificate, sample_xsd
 from sqlalchemy import select
 
-from smev_soap.config import load_settings
-from smev_soap.db import Database
 from smev_soap.journal import JournalEvent
 from smev_soap.registry import CONSUMER, PROVIDER, find_kind, get_participant, is_granted
 
@@ -20,10 +19,6 @@ def _pem(tmp_path, name: str) -> str:
     return str(path)
 
 
-def _database() -> Database:
-    return Database(load_settings().database_url)
-
-
 def test_participant_commands(smev, tmp_path):
     assert smev("participant", "add", "--code", "MFCA00001", "--name", "МФЦ",
                 "--cert", _pem(tmp_path, "a"), "--cert", _pem(tmp_path, "b"))[0] == 0
@@ -31,7 +26,7 @@ def test_participant_commands(smev, tmp_path):
     code, out, _ = smev("participant", "list")
     assert code == 0 and out == "MFCA00001\tblocked (нарушение)\tМФЦ\n"
     assert smev("participant", "unblock", "MFCA00001")[0] == 0
-    with _database().transaction() as session:
+    with cli_database().transaction() as session:
         participant = get_participant(session, "MFCA00001")
         assert participant.is_active and len(participant.certificates) == 2
         actors = set(session.scalars(select(JournalEvent.actor)))
@@ -71,7 +66,7 @@ def test_kind_grant_and_classified_commands(smev, tmp_path):
     assert smev("grant", "--participant", "MFCA00001", "--kind", NS, "--allow-test")[0] == 0
     assert smev("grant", "--participant", "SOCZ00001", "--kind", NS, "--root", ROOT,
                 "--role", "provider")[0] == 0
-    with _database().transaction() as session:
+    with cli_database().transaction() as session:
         kind = find_kind(session, NS, ROOT)
         assert not kind.strict_attachments and kind.service_mnemonic == "INCOME"
         assert is_granted(session, "MFCA00001", kind, CONSUMER, test=True)

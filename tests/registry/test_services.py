@@ -13,7 +13,6 @@ from smev_soap.registry import (
     WITHDRAWN,
     RegistryError,
     add_kind,
-    add_participant,
     add_service,
     find_kind,
     find_kind_by_service,
@@ -27,14 +26,6 @@ from smev_soap.registry import (
 
 WSDL = ('<definitions xmlns="http://schemas.xmlsoap.org/wsdl/" '
         'targetNamespace="urn://example.ru/income"/>')
-
-
-@pytest.fixture
-def kind(database, make_certificate):
-    with database.transaction() as session:
-        add_participant(session, "PFRS00001", "ПФР", [make_certificate()], "op")
-        add_participant(session, "MFCA00001", "МФЦ", [make_certificate()], "op")
-        return add_kind(session, NS, ROOT, sample_xsd(), [("PFRS00001", None)], "op")
 
 
 def test_service_life_cycle(database, kind):

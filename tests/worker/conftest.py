@@ -20,14 +20,17 @@ def key_files(tmp_path_factory) -> tuple[Path, Path]:
     cert = issue_certificate("CN=RSMV00001 gateway", key)
     (folder / "gateway.key.pem").write_bytes(key.to_pem())
     (folder / "gateway.cert.pem").write_bytes(cert.to_pem())
+    (folder / "trust").mkdir()
+    (folder / "trust" / "gateway.cert.pem").write_bytes(cert.to_pem())  # fail closed without
     return folder / "gateway.key.pem", folder / "gateway.cert.pem"
 
 
 @pytest.fixture
 def worker_env(database, key_files, tmp_path, monkeypatch) -> Settings:
     """SMEV_* variables naming the test database, var dir and key; the settings they give."""
-    for name in ("SMEV_CONFIG", "SMEV_KEY_PASSWORD_FILE", "SMEV_TRUST_DIR"):
+    for name in ("SMEV_CONFIG", "SMEV_KEY_PASSWORD_FILE"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SMEV_TRUST_DIR", str(key_files[1].parent / "trust"))
     monkeypatch.setenv("SMEV_DATABASE_URL", database.url)
     monkeypatch.setenv("SMEV_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("SMEV_KEY", str(key_files[0]))

@@ -26,6 +26,7 @@ from smev_soap.queue import (
     lease,
 )
 from smev_soap.queue import Message as QueuedMessage
+from smev_soap.queue.replay import first_use
 from smev_soap.worker import DEAD_LETTER_LOCK, SKIPPED
 
 MFC, AGENCY = "MFCR00001", "SZNR00001"
@@ -129,11 +130,26 @@ def test_a_job_whose_lock_is_held_is_skipped(smev, database, worker_env):
             _held_elsewhere(database, DEAD_LETTER_LOCK, worker_env.var_dir):
         code, out = smev("worker", "--once")
     assert code == 0
-    assert out.splitlines() == [f"journal-seal: {SKIPPED}", f"dead-letters: {SKIPPED}"]
+    assert out.splitlines() == [f"journal-seal: {SKIPPED}", f"dead-letters: {SKIPPED}",
+                                "control-calls: forgot 0 control call(s)"]
     with database.transaction() as session:
         assert session.scalar(select(QueueItem.state).where(
             QueueItem.message_id == request_id)) == LEASED
         assert session.scalars(select(JournalEvent.batch_id)).all() == [None] * 2
     code, out = smev("worker", "--once")
     assert out.splitlines() == ["journal-seal: sealed 2 rows in 1 batch(es)",
-                                "dead-letters: 1 dead letter(s)"]
+                                "dead-letters: 1 dead letter(s)",
+                                "control-calls: forgot 0 control call(s)"]
+
+
+def test_control_calls_older_than_the_window_are_forgotten(smev, database):
+    now = datetime.now(UTC)
+    with database.transaction() as session:
+        assert first_use(session, MFC, "old-digest", now - timedelta(days=2))
+        assert first_use(session, MFC, "new-digest", now)
+        assert not first_use(session, MFC, "new-digest", now)
+    code, out = smev("worker", "--once")
+    assert code == 0 and "control-calls: forgot 1 control call(s)" in out.splitlines()
+    with database.transaction() as session:
+        assert first_use(session, MFC, "old-digest", now)
+        assert not first_use(session, MFC, "new-digest", now)
