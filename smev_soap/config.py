@@ -37,6 +37,7 @@ class Settings:
     key_password_file: Path | None = None
     trust_dir: Path | None = None
     crl_dir: Path | None = None
+    accept_non_gost: bool = False
     max_body_bytes: int = 10 * 1024 * 1024
     max_xml_depth: int = 128
     lease_seconds: int = 60

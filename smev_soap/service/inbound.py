@@ -194,8 +194,13 @@ def authenticate(gateway: Gateway, located: Located) -> Inbound:
         # smev:Header is the gateway's (MessageId, NodeId); one from a participant would be
         # delivered beside ours, unsigned by us, and read by the provider as routing data.
         raise SmevRefusal("RSMEV-110", "smev:Header is added by the gateway, not by the sender")
-    parsed = _parse_verified(verification.body)
     certificate = sender_block.certificate
+    if not (certificate.key_algorithm.name.startswith("gost")
+            or gateway.settings.accept_non_gost):
+        # RSA/ECDSA exist for non-GOST test deployments only (SMEV_ACCEPT_NON_GOST).
+        raise SmevRefusal("RSMEV-206", f"{certificate.key_algorithm.name} signatures are "
+                                       "not accepted; GOST R 34.10-2012 is required")
+    parsed = _parse_verified(verification.body)
     claimed = parsed.message.sender.code
     with gateway.reading() as session:
         registry = gateway.registry.view(session)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import or_, select
+
 from smev_soap.envelope.appdata import QueueStats, build_history, build_queue_statistics
 from smev_soap.envelope.model import Status
 from smev_soap.errors import SmevRefusal
@@ -17,7 +19,8 @@ from smev_soap.service.sending import require_status
 
 
 def get_status(gateway: Gateway, inbound: Inbound) -> bytes:
-    """The history of ``RequestIdRef`` and its chain: for its sender and recipient only."""
+    """The history of ``RequestIdRef`` and its chain: for its sender and recipient only, and
+    only the events of the chain's messages the caller sent or received."""
     require_status(inbound, Status.PING)
     message_id = inbound.message.request_id_ref
     if not message_id:
@@ -31,7 +34,13 @@ def get_status(gateway: Gateway, inbound: Inbound) -> bytes:
                    root.recipient_code}
         if inbound.sender not in parties:
             raise SmevRefusal("RSMEV-309", f"{inbound.sender} is not a party of {message_id}")
-        events = chain_events(session, message_id)
+        # Only the chain's messages the caller sent or received: a sub-request to another
+        # provider joined to this chain stays that provider's and its consumer's business.
+        own = set(session.scalars(select(QueuedMessage.id).where(
+            QueuedMessage.chain_id == message.chain_id,
+            or_(QueuedMessage.sender_code == inbound.sender,
+                QueuedMessage.recipient_code == inbound.sender))))
+        events = [e for e in chain_events(session, message_id) if e.message_id in own]
     return answer(gateway, inbound.addressee, Status.RESULT, request_id_ref=message_id,
                   origin_request_id_ref=message.chain_id,
                   app_data=[build_history(message_id, events)])

@@ -7,10 +7,17 @@ from lxml import etree
 from service_samples import payments_request
 from service_tools import assert_refused, signed_by
 
-from smev_soap.demo import DEMO_KIND_NAMESPACE, DEMO_KIND_ROOT, DEMO_KIND_XSD, DEMO_MFC
+from smev_soap.demo import (
+    DEMO_AGENCY,
+    DEMO_KIND_NAMESPACE,
+    DEMO_KIND_ROOT,
+    DEMO_KIND_XSD,
+    DEMO_MFC,
+)
 from smev_soap.envelope.model import Status
 from smev_soap.registry import (
     CONSUMER,
+    PROVIDER,
     add_agreement_kind,
     add_certificate,
     add_kind_version,
@@ -74,3 +81,13 @@ def test_a_new_kind_version_does_not_break_consumers_of_the_old(harness):
                            CONSUMER, "operator")
     assert _send(harness, harness.mfc, new_payload).status is Status.ACCEPT
     assert _send(harness, harness.mfc, payments_request("20000000023")).status is Status.ACCEPT
+
+
+def test_a_provider_whose_agreement_drops_the_kind_is_not_routed_to(harness):
+    with harness.gateway.database.transaction() as session:
+        number = current_agreement(session, DEMO_AGENCY.code).number
+        remove_agreement_kind(session, number, _demo_kind(session), PROVIDER, "operator")
+    assert_refused(harness, harness.send_request("20000000021"), "RSMEV-302")
+    with harness.gateway.database.transaction() as session:
+        add_agreement_kind(session, number, _demo_kind(session), PROVIDER, "operator")
+    assert harness.send_request("20000000022").status is Status.ACCEPT

@@ -404,3 +404,13 @@ def test_answer_of_a_foreign_kind_is_schema_refused(harness):
                                  request_id_ref=request_id, app_data=[payments_response()])
     assert harness.call(ok).status is Status.ACCEPT
     assert payments_request  # the request sample module stays the one source of payloads
+
+
+def test_history_shows_only_the_messages_the_caller_sent_or_received(harness):
+    request_id = harness.send_request().message.request_id_ref
+    get_request(harness)  # delivery: the МФЦ gets a STATE status message in the chain
+    provider_view = harness.call(harness.agency.control("GetStatus", request_id_ref=request_id))
+    consumer_view = harness.call(harness.mfc.control("GetStatus", request_id_ref=request_id))
+    assert "status_sent" in history_types(consumer_view)
+    assert "status_sent" not in history_types(provider_view)
+    assert {"received", "queued", "delivered"} <= set(history_types(provider_view))

@@ -11,6 +11,9 @@ from service_samples import payments_request
 from service_tools import assert_fault, assert_refused, body_of, parse, resign, serialise
 from sqlalchemy import func, select
 
+from smev_soap.config import load_settings
+from smev_soap.crypto import PrivateKey, issue_certificate
+from smev_soap.demo import demo_ca
 from smev_soap.envelope.model import Status
 from smev_soap.queue import Message as QueuedMessage
 from smev_soap.service.gateway import Gateway
@@ -77,3 +80,19 @@ def test_the_gateway_refuses_to_start_without_its_trust_store(harness, tmp_path)
     settings = dataclasses.replace(harness.gateway.settings, trust_dir=tmp_path / "missing")
     with pytest.raises(FileNotFoundError, match="SMEV_TRUST_DIR"):
         Gateway.from_settings(settings, harness.gateway.database)
+
+
+def test_rsa_signatures_only_where_the_operator_allows_them(harness, keys_dir):
+    ca_key, ca_cert = demo_ca(load_settings(var_dir=keys_dir)).load()
+    key = PrivateKey.generate("rsa-sha256")
+    cert = issue_certificate({"C": "RU", "CN": "RSAT00001"}, key, ca_key, ca_cert)
+    rsa = harness.register("RSAT00001", "RSA test system", key, cert, consumer=True)
+
+    def send() -> object:
+        return harness.call(rsa.envelope("SendRequest", Status.REQUEST,
+                                         recipient=harness.agency.org,
+                                         app_data=[payments_request()]))
+
+    assert_refused(harness, send(), "RSMEV-206")
+    harness.reconfigure(accept_non_gost=True)
+    assert send().status is Status.ACCEPT
