@@ -67,7 +67,7 @@ def submit_application(
 ) -> ConnectionApplication:
     """Record an application; ``certificate`` is PEM or DER, ``category`` the kind of system
     (federal, regional, municipal, mfc, portal). Refused when the code or certificate is taken,
-    an application for the code is open, or a kind is unknown."""
+    an application for the code or with the certificate is open, or a kind is unknown."""
     check_code(code)
     details = {"organisation": organisation, "system name": system_name, "contacts": contacts}
     for label, value in details.items():
@@ -83,6 +83,9 @@ def submit_application(
         raise RegistryError(f"participant {code} is already registered")
     if _open_application(session, code) is not None:
         raise RegistryError(f"an application for {code} is already awaiting a decision")
+    if _open_application_of(session, parsed.fingerprint_sha256) is not None:
+        # one certificate, one open application: no reserving codes wholesale
+        raise RegistryError("an application with this certificate is already awaiting a decision")
     check_new_certificates(session, [parsed])
     _check_kinds(session, kinds)
     application = ConnectionApplication(
@@ -159,6 +162,12 @@ def list_applications(session: Session, status: str | None = None) -> list[Conne
 def _open_application(session: Session, code: str) -> ConnectionApplication | None:
     return session.scalars(select(ConnectionApplication).where(
         ConnectionApplication.participant_code == code,
+        ConnectionApplication.status == SUBMITTED)).first()
+
+
+def _open_application_of(session: Session, fingerprint: str) -> ConnectionApplication | None:
+    return session.scalars(select(ConnectionApplication).where(
+        ConnectionApplication.certificate_fingerprint == fingerprint,
         ConnectionApplication.status == SUBMITTED)).first()
 
 

@@ -130,6 +130,14 @@ def test_one_open_application_per_code_and_certificate_not_taken(kinds):
             _submit(session, code="MFCB00001", certificate=taken)
 
 
+def test_one_certificate_cannot_hold_several_codes_open(kinds):
+    certificate = new_certificate().to_pem()
+    with kinds.transaction() as session:
+        _submit(session, certificate=certificate)
+        with pytest.raises(RegistryError, match="with this certificate is already awaiting"):
+            _submit(session, code="MFCC00001", certificate=certificate)
+
+
 def test_approval_fails_whole_when_the_certificate_was_taken_meanwhile(kinds):
     certificate = new_certificate()
     with kinds.transaction() as session:
