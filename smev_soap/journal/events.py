@@ -63,18 +63,17 @@ def record(session: Session, event: EventType, **fields: Any) -> JournalEvent:
     (detached from the session).
     """
     values = entry(event, **fields)
-    (ident,) = record_rows(session, [values])
+    ident = session.connection().execute(_INSERT_EVENT_RETURNING_ID, values).scalar_one()
     return JournalEvent(id=ident, **values)
 
 
-_INSERT_EVENTS = insert(JournalEvent.__table__).returning(
-    JournalEvent.__table__.c.id, sort_by_parameter_order=True
-)
+_INSERT_EVENTS = insert(JournalEvent.__table__)
+_INSERT_EVENT_RETURNING_ID = _INSERT_EVENTS.returning(JournalEvent.__table__.c.id)
 
 
-def record_rows(session: Session, entries: list[dict[str, Any]]) -> list[int]:
-    """Insert events in one statement (Core: no unit-of-work cost on the hot path); their ids."""
-    return list(session.connection().execute(_INSERT_EVENTS, entries).scalars())
+def record_rows(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Insert events in one statement (Core: no unit-of-work cost on the hot path)."""
+    session.connection().execute(_INSERT_EVENTS, entries)
 
 
 def history(session: Session, message_id: str) -> list[JournalEvent]:

@@ -55,7 +55,7 @@ def chain_events(session: Session, message_id: str) -> list[HistoryEvent]:
     """The journal of the message's chain, as History entries."""
     return [
         HistoryEvent(
-            time=row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC),
+            time=row.at,  # UtcDateTime: always timezone-aware
             type=row.event, message_id=row.message_id or message_id,
             participant=row.participant, code=row.error_code, detail=row.detail,
         )
