@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
+from smev_soap.db_direct import DirectStatement, insert_rows, row_values
 from smev_soap.journal.models import JournalEvent
+
+EVENT_COLUMNS = ("at", "event", "participant", "actor", "message_id", "chain_id", "error_code",
+                 "detail", "digest")
 
 
 class EventType(StrEnum):
@@ -67,13 +72,18 @@ def record(session: Session, event: EventType, **fields: Any) -> JournalEvent:
     return JournalEvent(id=ident, **values)
 
 
-_INSERT_EVENTS = insert(JournalEvent.__table__)
-_INSERT_EVENT_RETURNING_ID = _INSERT_EVENTS.returning(JournalEvent.__table__.c.id)
+_INSERT_EVENT_RETURNING_ID = insert(JournalEvent.__table__).returning(JournalEvent.__table__.c.id)
+
+
+@cache
+def _insert_events(count: int) -> DirectStatement:
+    return insert_rows(JournalEvent.__table__, EVENT_COLUMNS, count)
 
 
 def record_rows(session: Session, entries: list[dict[str, Any]]) -> None:
-    """Insert events in one statement (Core: no unit-of-work cost on the hot path)."""
-    session.connection().execute(_INSERT_EVENTS, entries)
+    """Insert events in one statement, run directly (the hot path's journal write)."""
+    if entries:
+        _insert_events(len(entries)).run(session, row_values(entries, EVENT_COLUMNS))
 
 
 def history(session: Session, message_id: str) -> list[JournalEvent]:

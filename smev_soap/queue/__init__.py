@@ -10,10 +10,10 @@ from smev_soap.queue.leasing import (
     lease,
 )
 from smev_soap.queue.messages import (
+    Queued,
     enqueue,
     find_duplicate,
     get_message,
-    lock_idempotency_key,
     message_parts,
     store_delivery_envelope,
     store_parts,
@@ -36,7 +36,7 @@ from smev_soap.queue.statistics import QueueCounts, queue_statistics
 __all__ = [
     "ACKED", "CANCELLED", "DEAD", "LEASED", "PENDING", "REQUEST", "REQUESTS", "RESPONSE",
     "RESPONSES", "CancelOutcome", "DeadLetter", "LeasedItem", "Message", "QueueCounts",
-    "QueueItem", "ack", "cancel", "enqueue", "expire_and_dead_letter", "find_duplicate",
-    "get_message", "lease", "lock_idempotency_key", "message_parts", "queue_statistics", "store_delivery_envelope",
+    "QueueItem", "Queued", "ack", "cancel", "enqueue", "expire_and_dead_letter", "find_duplicate",
+    "get_message", "lease", "message_parts", "queue_statistics", "store_delivery_envelope",
     "store_parts",
 ]

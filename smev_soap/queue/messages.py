@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 import zlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from smev_soap.db_direct import DirectStatement, insert_row, insert_row_unless_conflict
 from smev_soap.queue.models import (
     PENDING,
     REQUEST,
@@ -19,17 +21,43 @@ from smev_soap.queue.models import (
     QueueItem,
 )
 
-_INSERT_MESSAGE = insert(Message.__table__)
-_INSERT_ITEM = insert(QueueItem.__table__)
+#: zlib level of stored envelopes: the fastest, since every accepted message pays it.
+ENVELOPE_COMPRESSION = 1
+
 _MESSAGES = Message.__table__
-_FIND_DUPLICATE = (
+#: The idempotency key (D10), unique: of concurrent copies of a message only one goes in.
+IDEMPOTENCY_KEY = ("sender_code", "body_digest")
+_INSERT_MESSAGE = insert_row_unless_conflict(_MESSAGES, (
+    "id", "kind_id", "sender_code", "recipient_code", "message_class", "status", "chain_id",
+    "request_id_ref", "case_number", "test", "body_digest", "envelope", "created_at"),
+    unique=IDEMPOTENCY_KEY)
+_INSERT_ITEM = insert_row(QueueItem.__table__, (
+    "message_id", "owner_code", "queue_name", "kind_id", "chain_id", "state", "delivery_count",
+    "created_at"))
+_FIND_DUPLICATE = DirectStatement(
     select(_MESSAGES.c.id)
     .where(_MESSAGES.c.sender_code == bindparam("sender"),
            _MESSAGES.c.body_digest == bindparam("digest"),
-           _MESSAGES.c.created_at >= bindparam("since"))
-    .order_by(_MESSAGES.c.created_at)
-    .limit(1)
+           _MESSAGES.c.created_at >= bindparam("since", type_=_MESSAGES.c.created_at.type))
 )
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A message just accepted into a queue (what :func:`enqueue` wrote, minus the bytes)."""
+
+    id: str
+    kind_id: int | None
+    sender_code: str
+    recipient_code: str
+    message_class: str
+    status: str
+    chain_id: str
+    request_id_ref: str | None
+    case_number: str | None
+    test: bool
+    body_digest: str | None
+    created_at: datetime
 
 
 def enqueue(
@@ -47,10 +75,11 @@ def enqueue(
     test: bool = False,
     body_digest: str | None = None,
     now: datetime | None = None,
-) -> Message:
+) -> Queued | None:
     """Store a message under a new gateway id and queue it for ``recipient``.
 
-    Returns the stored row as a detached object (read it; it is not in the session).
+    None when the sender's message with this ``body_digest`` is already stored (a concurrent
+    copy committed first, D10); nothing is written then.
 
     Requests go to the recipient's ``requests`` queue, everything else to its ``responses``
     queue; ``chain_id`` defaults to the new id (the message opens its chain).
@@ -58,26 +87,23 @@ def enqueue(
     created = (now or datetime.now(UTC)).astimezone(UTC)
     message_id = str(uuid.uuid1())
     chain_id = chain_id or message_id
-    envelope_z = zlib.compress(envelope)
-    # Core inserts: the hot path pays no unit-of-work bookkeeping for rows it never changes.
-    connection = session.connection()
-    connection.execute(_INSERT_MESSAGE, {
-        "id": message_id, "kind_id": kind_id, "sender_code": sender,
-        "recipient_code": recipient, "message_class": message_class, "status": status,
-        "chain_id": chain_id, "request_id_ref": request_id_ref, "case_number": case_number,
-        "test": test, "body_digest": body_digest, "envelope": envelope_z, "created_at": created,
-    })
-    connection.execute(_INSERT_ITEM, {
+    queued = Queued(
+        id=message_id, kind_id=kind_id, sender_code=sender, recipient_code=recipient,
+        message_class=message_class, status=status, chain_id=chain_id,
+        request_id_ref=request_id_ref, case_number=case_number, test=test,
+        body_digest=body_digest, created_at=created,
+    )
+    # Direct statements: no unit-of-work or execution-context cost for rows written once.
+    stored = _INSERT_MESSAGE.run(session, {
+        **queued.__dict__, "envelope": zlib.compress(envelope, ENVELOPE_COMPRESSION)})
+    if stored.rowcount == 0:
+        return None
+    _INSERT_ITEM.run(session, {
         "message_id": message_id, "owner_code": recipient,
         "queue_name": REQUESTS if message_class == REQUEST else RESPONSES, "kind_id": kind_id,
         "chain_id": chain_id, "state": PENDING, "delivery_count": 0, "created_at": created,
     })
-    return Message(
-        id=message_id, kind_id=kind_id, sender_code=sender, recipient_code=recipient,
-        message_class=message_class, status=status, chain_id=chain_id,
-        request_id_ref=request_id_ref, case_number=case_number, test=test,
-        body_digest=body_digest, envelope_z=envelope_z, created_at=created,
-    )
+    return queued
 
 
 def get_message(session: Session, message_id: str) -> Message | None:
@@ -93,7 +119,7 @@ def store_delivery_envelope(session: Session, message_id: str, envelope: bytes) 
     stored = session.execute(
         update(Message)
         .where(Message.id == message_id, Message.delivery_envelope_z.is_(None))
-        .values(delivery_envelope_z=zlib.compress(envelope))
+        .values(delivery_envelope_z=zlib.compress(envelope, ENVELOPE_COMPRESSION))
     )
     if stored.rowcount:
         return envelope
@@ -103,29 +129,19 @@ def store_delivery_envelope(session: Session, message_id: str, envelope: bytes) 
     return zlib.decompress(compressed)
 
 
-def lock_idempotency_key(session: Session, sender: str, body_digest: str) -> None:
-    """Serialise transactions over one (sender, digest) until commit, so that concurrent copies
-    of a message cannot both miss :func:`find_duplicate` (SQLite's writers are serial anyway)."""
-    if session.bind.dialect.name == "postgresql":
-        session.connection().exec_driver_sql(
-            "SELECT pg_advisory_xact_lock(hashtextextended(%(key)s, 0))",
-            {"key": f"{sender}\n{body_digest}"},
-        )
-
-
 def find_duplicate(
     session: Session, sender: str, body_digest: str, since: datetime
 ) -> str | None:
     """The id of the sender's message with the same Body digest accepted since ``since``."""
-    return session.connection().execute(_FIND_DUPLICATE, {
-        "sender": sender, "digest": body_digest, "since": since.astimezone(UTC),
-    }).scalar()
+    return _FIND_DUPLICATE.scalar(session, {
+        "sender": sender, "digest": body_digest, "since": since,
+    })
 
 
 def store_parts(session: Session, message_id: str, parts: dict[str, bytes]) -> None:
     """Keep the multipart parts that came with the message, by Content-ID."""
     session.add_all(MessagePart(message_id=message_id, content_id=content_id,
-                                content_z=zlib.compress(content))
+                                content_z=zlib.compress(content, ENVELOPE_COMPRESSION))
                     for content_id, content in parts.items())
 
 

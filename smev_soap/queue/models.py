@@ -38,7 +38,8 @@ class Message(Base):
 
     __tablename__ = "message"
     __table_args__ = (
-        Index("ix_message_idempotency", "sender_code", "body_digest", "created_at"),
+        # the idempotency key (D10): one message per sender and signed Body
+        Index("uq_message_idempotency", "sender_code", "body_digest", unique=True),
         Index("ix_message_chain_id", "chain_id"),
     )
 

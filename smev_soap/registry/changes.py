@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from smev_soap.db_direct import DirectStatement
 from smev_soap.journal import EventType, record
 from smev_soap.meta import RegistryVersion
 
 REGISTRY_VERSION_ROW = 1
+_READ_VERSION = DirectStatement(
+    select(RegistryVersion.version).where(RegistryVersion.id == REGISTRY_VERSION_ROW))
 
 
 def registry_changed(
@@ -30,7 +33,8 @@ def registry_changed(
 
 def registry_version(session: Session) -> int:
     """The current version; a per-process registry cache revalidates against it (D21)."""
-    # Read on every request (D21): a literal statement skips SQLAlchemy's compilation layer.
-    return session.connection().exec_driver_sql(
-        f"SELECT version FROM registry_version WHERE id = {REGISTRY_VERSION_ROW:d}"
-    ).scalar_one()
+    # Read on every request (D21), hence a direct statement.
+    version = _READ_VERSION.scalar(session, {})
+    if version is None:
+        raise LookupError("the registry_version row is missing; run the migrations")
+    return version

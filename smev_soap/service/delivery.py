@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from smev_soap.envelope.build import build_header, new_header
 from smev_soap.envelope.model import Message, MessageClass, Org, Status, TypeCode
 from smev_soap.journal.events import EventType, record
-from smev_soap.queue import RESPONSE, enqueue, store_delivery_envelope
+from smev_soap.queue import RESPONSE, Queued, enqueue, store_delivery_envelope
 from smev_soap.queue import Message as QueuedMessage
 from smev_soap.service.answers import signed_message
 from smev_soap.service.gateway import Gateway
@@ -61,7 +61,7 @@ def send_status_message(
     status: Status,
     app_data: Iterable[etree._Element],
     detail: str,
-) -> QueuedMessage:
+) -> Queued:
     """Queue a gateway-signed status message about ``request`` for its sender (R8)."""
     message = Message(
         sender=gateway.org,

@@ -20,10 +20,10 @@ from smev_soap.queue import (
     REQUEST,
     RESPONSE,
     CancelOutcome,
+    Queued,
     cancel,
     enqueue,
     find_duplicate,
-    lock_idempotency_key,
     store_parts,
 )
 from smev_soap.queue import Message as QueuedMessage
@@ -87,7 +87,6 @@ def _duplicate(session: Session, gateway: Gateway, inbound: Inbound) -> QueuedMe
     """The message this one repeats within the idempotency window (D10), journalled."""
     # A Date may lie up to FUTURE_TOLERANCE ahead, so a copy stays fresh that much longer.
     window = timedelta(seconds=gateway.settings.idempotency_window) + FUTURE_TOLERANCE
-    lock_idempotency_key(session, inbound.sender, inbound.body_digest)
     original_id = find_duplicate(session, inbound.sender, inbound.body_digest,
                                  datetime.now(UTC) - window)
     if original_id is None:
@@ -98,14 +97,22 @@ def _duplicate(session: Session, gateway: Gateway, inbound: Inbound) -> QueuedMe
     return original
 
 
-def _accept(gateway: Gateway, inbound: Inbound, message: QueuedMessage,
+def _concurrent_copy(session: Session, gateway: Gateway, inbound: Inbound) -> QueuedMessage:
+    """The copy that went in first while this one was being checked (the unique key said so)."""
+    original = _duplicate(session, gateway, inbound)
+    if original is None:  # the key is taken, yet by no message of the window
+        raise SmevRefusal("RSMEV-111", "this signed Body was already accepted")
+    return original
+
+
+def _accept(gateway: Gateway, inbound: Inbound, message: QueuedMessage | Queued,
             extra: list[etree._Element] = ()) -> bytes:
     return answer(gateway, inbound.addressee, Status.ACCEPT, request_id_ref=message.id,
                   origin_request_id_ref=message.chain_id,
                   app_data=[build_accepted(message.id), *extra])
 
 
-def _journal_accepted(session: Session, inbound: Inbound, message: QueuedMessage,
+def _journal_accepted(session: Session, inbound: Inbound, message: Queued,
                       event: EventType, recipient: str) -> None:
     record_rows(session, [
         entry(step, participant=who, actor=inbound.sender, message_id=message.id,
@@ -167,6 +174,8 @@ def send_request(gateway: Gateway, inbound: Inbound) -> bytes:
             chain_id=chain, case_number=message.case_number, test=message.test_msg,
             body_digest=inbound.body_digest,
         )
+        if queued is None:
+            return _accept(gateway, inbound, _concurrent_copy(session, gateway, inbound))
         store_parts(session, queued.id, inbound.parts)
         _journal_accepted(session, inbound, queued, EventType.QUEUED, provider)
     return _accept(gateway, inbound, queued, warnings)
@@ -216,6 +225,8 @@ def send_response(gateway: Gateway, inbound: Inbound) -> bytes:
             case_number=message.case_number, test=message.test_msg,
             body_digest=inbound.body_digest,
         )
+        if queued is None:
+            return _accept(gateway, inbound, _concurrent_copy(session, gateway, inbound))
         store_parts(session, queued.id, inbound.parts)
         _journal_accepted(session, inbound, queued, EventType.ANSWERED, request.sender_code)
     return _accept(gateway, inbound, queued, warnings)
@@ -247,6 +258,8 @@ def cancel_request(gateway: Gateway, inbound: Inbound) -> bytes:
                 case_number=request.case_number, test=request.test,
                 body_digest=inbound.body_digest,
             )
+            if cancellation is None:  # this very cancellation was queued before
+                raise SmevRefusal("RSMEV-502", f"request {request_id} is already cancelled")
             _journal_accepted(session, inbound, cancellation, EventType.QUEUED,
                               request.recipient_code)
         record(session, EventType.CANCELLED, participant=inbound.sender, actor=inbound.sender,

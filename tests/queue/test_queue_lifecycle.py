@@ -3,9 +3,11 @@ from __future__ import annotations
 import uuid
 
 from queue_samples import LEASE, T0, at, put
+from sqlalchemy import func, select
 
 from smev_soap.queue import (
     ACKED,
+    REQUEST,
     REQUESTS,
     RESPONSE,
     RESPONSES,
@@ -13,6 +15,7 @@ from smev_soap.queue import (
     QueueItem,
     ack,
     cancel,
+    enqueue,
     expire_and_dead_letter,
     find_duplicate,
     get_message,
@@ -177,6 +180,20 @@ def test_idempotency_window(database):
         assert find_duplicate(session, "MFCA00001", "ZGlnZXN0", since=at(1)) is None  # too old
         assert find_duplicate(session, "SOCZ00001", "ZGlnZXN0", since=at(-3600)) is None
         assert find_duplicate(session, "MFCA00001", "b3RoZXI=", since=at(-3600)) is None
+
+
+def test_one_message_per_idempotency_key(database):
+    with database.transaction() as session:
+        original = put(session, body_digest="ZGlnZXN0", now=T0)
+    with database.transaction() as session:
+        again = enqueue(session, sender="MFCA00001", recipient="SOCZ00001",
+                        message_class=REQUEST, status="REQUEST", envelope=b"<copy/>",
+                        body_digest="ZGlnZXN0", now=at(5))
+        assert again is None  # nothing written: no message, no queue item
+        assert session.scalar(select(func.count()).select_from(QueueItem)) == 1
+        # gateway-made messages carry no digest and never collide
+        assert put(session, sender="GATE00001") != put(session, sender="GATE00001")
+    assert get_message_or_none(database, original).envelope == b"<Envelope/>"
 
 
 def test_queue_statistics(database):
