@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 import zlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from smev_soap.db_direct import DirectStatement, insert_row, insert_row_unless_conflict
+from smev_soap.db_direct import DirectStatement
 from smev_soap.queue.models import (
     PENDING,
     REQUEST,
@@ -18,22 +20,13 @@ from smev_soap.queue.models import (
     RESPONSES,
     Message,
     MessagePart,
-    QueueItem,
 )
+from smev_soap.queue.store import write_accepted
 
 #: zlib level of stored envelopes: the fastest, since every accepted message pays it.
 ENVELOPE_COMPRESSION = 1
 
 _MESSAGES = Message.__table__
-#: The idempotency key (D10), unique: of concurrent copies of a message only one goes in.
-IDEMPOTENCY_KEY = ("sender_code", "body_digest")
-_INSERT_MESSAGE = insert_row_unless_conflict(_MESSAGES, (
-    "id", "kind_id", "sender_code", "recipient_code", "message_class", "status", "chain_id",
-    "request_id_ref", "case_number", "test", "body_digest", "envelope", "created_at"),
-    unique=IDEMPOTENCY_KEY)
-_INSERT_ITEM = insert_row(QueueItem.__table__, (
-    "message_id", "owner_code", "queue_name", "kind_id", "chain_id", "state", "delivery_count",
-    "created_at"))
 _FIND_DUPLICATE = DirectStatement(
     select(_MESSAGES.c.id)
     .where(_MESSAGES.c.sender_code == bindparam("sender"),
@@ -74,9 +67,11 @@ def enqueue(
     case_number: str | None = None,
     test: bool = False,
     body_digest: str | None = None,
+    events: Sequence[Mapping[str, Any]] = (),
     now: datetime | None = None,
 ) -> Queued | None:
-    """Store a message under a new gateway id and queue it for ``recipient``.
+    """Store a message under a new gateway id, queue it for ``recipient`` and journal
+    ``events`` about it (journal entries; their message and chain ids are filled in).
 
     None when the sender's message with this ``body_digest`` is already stored (a concurrent
     copy committed first, D10); nothing is written then.
@@ -93,17 +88,15 @@ def enqueue(
         request_id_ref=request_id_ref, case_number=case_number, test=test,
         body_digest=body_digest, created_at=created,
     )
-    # Direct statements: no unit-of-work or execution-context cost for rows written once.
-    stored = _INSERT_MESSAGE.run(session, {
-        **queued.__dict__, "envelope": zlib.compress(envelope, ENVELOPE_COMPRESSION)})
-    if stored.rowcount == 0:
-        return None
-    _INSERT_ITEM.run(session, {
-        "message_id": message_id, "owner_code": recipient,
-        "queue_name": REQUESTS if message_class == REQUEST else RESPONSES, "kind_id": kind_id,
-        "chain_id": chain_id, "state": PENDING, "delivery_count": 0, "created_at": created,
-    })
-    return queued
+    stored = write_accepted(
+        session,
+        {**queued.__dict__, "envelope": zlib.compress(envelope, ENVELOPE_COMPRESSION)},
+        {"message_id": message_id, "owner_code": recipient,
+         "queue_name": REQUESTS if message_class == REQUEST else RESPONSES, "kind_id": kind_id,
+         "chain_id": chain_id, "state": PENDING, "delivery_count": 0, "created_at": created},
+        [{**event, "message_id": message_id, "chain_id": chain_id} for event in events],
+    )
+    return queued if stored else None
 
 
 def get_message(session: Session, message_id: str) -> Message | None:

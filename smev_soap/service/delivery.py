@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from smev_soap.envelope.build import build_header, new_header
 from smev_soap.envelope.model import Message, MessageClass, Org, Status, TypeCode
-from smev_soap.journal.events import EventType, record
+from smev_soap.journal.events import EventType, entry
 from smev_soap.queue import RESPONSE, Queued, enqueue, store_delivery_envelope
 from smev_soap.queue import Message as QueuedMessage
 from smev_soap.service.answers import signed_message
@@ -81,7 +81,8 @@ def send_status_message(
         status=status.value, envelope=envelope, kind_id=request.kind_id,
         chain_id=request.chain_id, request_id_ref=request.id, case_number=request.case_number,
         test=request.test,
+        events=[entry(EventType.STATUS_SENT, participant=request.sender_code, actor=gateway.code,
+                      detail=f"{status.value}: {detail}")],
     )
-    record(session, EventType.STATUS_SENT, participant=request.sender_code, actor=gateway.code,
-           message_id=queued.id, chain_id=request.chain_id, detail=f"{status.value}: {detail}")
+    assert queued is not None  # a gateway-made message has no idempotency key to collide on
     return queued

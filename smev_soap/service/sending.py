@@ -7,6 +7,7 @@ events in one transaction (the hot path); the signed answer is built after the c
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from lxml import etree
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from smev_soap.envelope.appdata import build_accepted, build_history
 from smev_soap.envelope.attachments import AttachmentLimits
 from smev_soap.envelope.model import Status
 from smev_soap.errors import SmevRefusal
-from smev_soap.journal.events import EventType, entry, record, record_rows
+from smev_soap.journal.events import EventType, entry, record
 from smev_soap.queue import (
     REQUEST,
     RESPONSE,
@@ -112,15 +113,15 @@ def _accept(gateway: Gateway, inbound: Inbound, message: QueuedMessage | Queued,
                   app_data=[build_accepted(message.id), *extra])
 
 
-def _journal_accepted(session: Session, inbound: Inbound, message: Queued,
-                      event: EventType, recipient: str) -> None:
-    record_rows(session, [
-        entry(step, participant=who, actor=inbound.sender, message_id=message.id,
-              chain_id=message.chain_id, digest=inbound.body_digest,
-              detail=f"{message.status} {message.message_class}")
+def _accepted_events(inbound: Inbound, status: str, message_class: str, event: EventType,
+                     recipient: str) -> list[dict[str, Any]]:
+    """Received, verified, then ``event`` for ``recipient``: journalled with the message."""
+    return [
+        entry(step, participant=who, actor=inbound.sender, digest=inbound.body_digest,
+              detail=f"{status} {message_class}")
         for step, who in ((EventType.RECEIVED, inbound.sender),
                           (EventType.VERIFIED, inbound.sender), (event, recipient))
-    ])
+    ]
 
 
 def _joined_chain(session: Session, inbound: Inbound) -> str | None:
@@ -173,11 +174,12 @@ def send_request(gateway: Gateway, inbound: Inbound) -> bytes:
             status=Status.REQUEST.value, envelope=inbound.envelope, kind_id=kind.id,
             chain_id=chain, case_number=message.case_number, test=message.test_msg,
             body_digest=inbound.body_digest,
+            events=_accepted_events(inbound, Status.REQUEST.value, REQUEST, EventType.QUEUED,
+                                    provider),
         )
         if queued is None:
             return _accept(gateway, inbound, _concurrent_copy(session, gateway, inbound))
         store_parts(session, queued.id, inbound.parts)
-        _journal_accepted(session, inbound, queued, EventType.QUEUED, provider)
     return _accept(gateway, inbound, queued, warnings)
 
 
@@ -224,11 +226,12 @@ def send_response(gateway: Gateway, inbound: Inbound) -> bytes:
             kind_id=request.kind_id, chain_id=request.chain_id, request_id_ref=request.id,
             case_number=message.case_number, test=message.test_msg,
             body_digest=inbound.body_digest,
+            events=_accepted_events(inbound, message.status.value, RESPONSE, EventType.ANSWERED,
+                                    request.sender_code),
         )
         if queued is None:
             return _accept(gateway, inbound, _concurrent_copy(session, gateway, inbound))
         store_parts(session, queued.id, inbound.parts)
-        _journal_accepted(session, inbound, queued, EventType.ANSWERED, request.sender_code)
     return _accept(gateway, inbound, queued, warnings)
 
 
@@ -257,11 +260,11 @@ def cancel_request(gateway: Gateway, inbound: Inbound) -> bytes:
                 kind_id=request.kind_id, chain_id=request.chain_id, request_id_ref=request.id,
                 case_number=request.case_number, test=request.test,
                 body_digest=inbound.body_digest,
+                events=_accepted_events(inbound, Status.CANCEL.value, REQUEST, EventType.QUEUED,
+                                        request.recipient_code),
             )
             if cancellation is None:  # this very cancellation was queued before
                 raise SmevRefusal("RSMEV-502", f"request {request_id} is already cancelled")
-            _journal_accepted(session, inbound, cancellation, EventType.QUEUED,
-                              request.recipient_code)
         record(session, EventType.CANCELLED, participant=inbound.sender, actor=inbound.sender,
                message_id=request.id, chain_id=request.chain_id, detail=outcome.value)
         notice = chain_history.event(request.id, "cancelled", inbound.sender, Status.CANCEL,
