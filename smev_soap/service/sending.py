@@ -6,6 +6,7 @@ events in one transaction (the hot path); the signed answer is built after the c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -98,8 +99,34 @@ def _duplicate(session: Session, gateway: Gateway, inbound: Inbound) -> QueuedMe
     return original
 
 
-def _concurrent_copy(session: Session, gateway: Gateway, inbound: Inbound) -> QueuedMessage:
-    """The copy that went in first while this one was being checked (the unique key said so)."""
+Accepted = tuple[QueuedMessage | Queued, list[etree._Element]]  # the message, ACCEPT extras
+
+
+def _once(gateway: Gateway, inbound: Inbound,
+          store: Callable[[Session], Accepted | None]) -> bytes:
+    """Check and store a message, once (D10): a repeat gets the original's ACCEPT.
+
+    The repeat is noticed when the unique key turns the copy away (``store`` returns None), or
+    when the checks refuse it (the registry may have changed since the original): the happy
+    path pays no lookup for it.
+    """
+    try:
+        with gateway.transaction() as session:
+            accepted = store(session)
+            if accepted is None:
+                accepted = (_original(session, gateway, inbound), [])
+    except SmevRefusal:
+        with gateway.transaction() as session:
+            original = _duplicate(session, gateway, inbound)
+        if original is None:
+            raise
+        accepted = (original, [])
+    message, extra = accepted
+    return _accept(gateway, inbound, message, extra)
+
+
+def _original(session: Session, gateway: Gateway, inbound: Inbound) -> QueuedMessage:
+    """The copy that went in first (the unique key said so)."""
     original = _duplicate(session, gateway, inbound)
     if original is None:  # the key is taken, yet by no message of the window
         raise SmevRefusal("RSMEV-111", "this signed Body was already accepted")
@@ -155,32 +182,31 @@ def _check_request_root(kind: KindOfInformation, elements: list[etree._Element])
 def send_request(gateway: Gateway, inbound: Inbound) -> bytes:
     """A consumer's request: routed to a provider's request queue; answered ACCEPT + id."""
     require_status(inbound, Status.REQUEST)
+    return _once(gateway, inbound, lambda session: _store_request(session, gateway, inbound))
+
+
+def _store_request(session: Session, gateway: Gateway, inbound: Inbound) -> Accepted | None:
     message = inbound.message
     elements = payload(inbound.parsed.app_data)
-    with gateway.transaction() as session:
-        duplicate = _duplicate(session, gateway, inbound)
-        if duplicate is not None:
-            return _accept(gateway, inbound, duplicate)
-        kind = _kind_of(session, inbound, elements)
-        _check_policy(session, gateway, inbound, kind, CONSUMER)
-        provider = inbound.registry.route(session, kind, message.recipient.code, message.oktmo)
-        _check_request_root(kind, elements)
-        validate_app_data(kind, elements)
-        warnings = check_attachments(kind, inbound.parsed.app_document, inbound.parts,
-                                     _limits(gateway))
-        chain = _joined_chain(session, inbound)
-        queued = enqueue(
-            session, sender=inbound.sender, recipient=provider, message_class=REQUEST,
-            status=Status.REQUEST.value, envelope=inbound.envelope, kind_id=kind.id,
-            chain_id=chain, case_number=message.case_number, test=message.test_msg,
-            body_digest=inbound.body_digest,
-            events=_accepted_events(inbound, Status.REQUEST.value, REQUEST, EventType.QUEUED,
-                                    provider),
-        )
-        if queued is None:
-            return _accept(gateway, inbound, _concurrent_copy(session, gateway, inbound))
-        store_parts(session, queued.id, inbound.parts)
-    return _accept(gateway, inbound, queued, warnings)
+    kind = _kind_of(session, inbound, elements)
+    _check_policy(session, gateway, inbound, kind, CONSUMER)
+    provider = inbound.registry.route(session, kind, message.recipient.code, message.oktmo)
+    _check_request_root(kind, elements)
+    validate_app_data(kind, elements)
+    warnings = check_attachments(kind, inbound.parsed.app_document, inbound.parts,
+                                 _limits(gateway))
+    queued = enqueue(
+        session, sender=inbound.sender, recipient=provider, message_class=REQUEST,
+        status=Status.REQUEST.value, envelope=inbound.envelope, kind_id=kind.id,
+        chain_id=_joined_chain(session, inbound), case_number=message.case_number,
+        test=message.test_msg, body_digest=inbound.body_digest,
+        events=_accepted_events(inbound, Status.REQUEST.value, REQUEST, EventType.QUEUED,
+                                provider),
+    )
+    if queued is None:
+        return None
+    store_parts(session, queued.id, inbound.parts)
+    return queued, warnings
 
 
 def _answered_request(session: Session, inbound: Inbound) -> QueuedMessage:
@@ -201,38 +227,38 @@ def _answered_request(session: Session, inbound: Inbound) -> QueuedMessage:
 def send_response(gateway: Gateway, inbound: Inbound) -> bytes:
     """A provider's answer to a request it received: queued for the request's sender."""
     require_status(inbound, *ANSWER_STATUSES)
+    return _once(gateway, inbound, lambda session: _store_response(session, gateway, inbound))
+
+
+def _store_response(session: Session, gateway: Gateway, inbound: Inbound) -> Accepted | None:
     message = inbound.message
     elements = payload(inbound.parsed.app_data)
-    with gateway.transaction() as session:
-        duplicate = _duplicate(session, gateway, inbound)
-        if duplicate is not None:
-            return _accept(gateway, inbound, duplicate)
-        request = _answered_request(session, inbound)
-        if chain_history.final_answer(session, request) is not None:
-            raise SmevRefusal("RSMEV-502", f"request {request.id} already has its final answer")
-        kind = session.get(KindOfInformation, request.kind_id) if request.kind_id else None
-        if kind is not None:
-            _check_policy(session, gateway, inbound, kind, PROVIDER)
-            foreign = [e for e in elements if etree.QName(e).namespace != kind.namespace]
-            if foreign:
-                raise SmevRefusal("RSMEV-400", f"{etree.QName(foreign[0]).text} is not of "
-                                               f"the kind {kind.namespace}")
-            validate_app_data(kind, elements)
-        warnings = check_attachments(kind, inbound.parsed.app_document, inbound.parts,
-                                     _limits(gateway))
-        queued = enqueue(
-            session, sender=inbound.sender, recipient=request.sender_code,
-            message_class=RESPONSE, status=message.status.value, envelope=inbound.envelope,
-            kind_id=request.kind_id, chain_id=request.chain_id, request_id_ref=request.id,
-            case_number=message.case_number, test=message.test_msg,
-            body_digest=inbound.body_digest,
-            events=_accepted_events(inbound, message.status.value, RESPONSE, EventType.ANSWERED,
-                                    request.sender_code),
-        )
-        if queued is None:
-            return _accept(gateway, inbound, _concurrent_copy(session, gateway, inbound))
-        store_parts(session, queued.id, inbound.parts)
-    return _accept(gateway, inbound, queued, warnings)
+    request = _answered_request(session, inbound)
+    if chain_history.final_answer(session, request) is not None:
+        raise SmevRefusal("RSMEV-502", f"request {request.id} already has its final answer")
+    kind = session.get(KindOfInformation, request.kind_id) if request.kind_id else None
+    if kind is not None:
+        _check_policy(session, gateway, inbound, kind, PROVIDER)
+        foreign = [e for e in elements if etree.QName(e).namespace != kind.namespace]
+        if foreign:
+            raise SmevRefusal("RSMEV-400", f"{etree.QName(foreign[0]).text} is not of "
+                                           f"the kind {kind.namespace}")
+        validate_app_data(kind, elements)
+    warnings = check_attachments(kind, inbound.parsed.app_document, inbound.parts,
+                                 _limits(gateway))
+    queued = enqueue(
+        session, sender=inbound.sender, recipient=request.sender_code,
+        message_class=RESPONSE, status=message.status.value, envelope=inbound.envelope,
+        kind_id=request.kind_id, chain_id=request.chain_id, request_id_ref=request.id,
+        case_number=message.case_number, test=message.test_msg,
+        body_digest=inbound.body_digest,
+        events=_accepted_events(inbound, message.status.value, RESPONSE, EventType.ANSWERED,
+                                request.sender_code),
+    )
+    if queued is None:
+        return None
+    store_parts(session, queued.id, inbound.parts)
+    return queued, warnings
 
 
 def cancel_request(gateway: Gateway, inbound: Inbound) -> bytes:

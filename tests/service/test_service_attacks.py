@@ -30,12 +30,12 @@ from test_service_refusals import Case, _wrapped, request, with_document
 
 import smev_soap.service.app as service_app
 from smev_soap.client import open_delivery
-from smev_soap.demo import DEMO_SERVICE
+from smev_soap.demo import DEMO_KIND_NAMESPACE, DEMO_SERVICE
 from smev_soap.envelope.build import build_header, new_header
 from smev_soap.envelope.model import MessageClass, ServiceRef, Status
 from smev_soap.errors import SmevRefusal
 from smev_soap.queue import Message as QueuedMessage
-from smev_soap.registry import block_participant, unblock_participant
+from smev_soap.registry import add_classified, block_participant, unblock_participant
 
 SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 
@@ -284,6 +284,21 @@ def test_replayed_answer_gets_the_original_accept(harness):
     assert first.status is second.status is Status.ACCEPT
     assert first.message.request_id_ref == second.message.request_id_ref
     assert journal(harness, "duplicate")
+
+
+def test_replay_after_a_registry_change_still_gets_the_original_accept(harness):
+    """The original was accepted and queued: its repeat must not read as refused (D10), even
+    when the checks would refuse it now."""
+    envelope = request(harness)
+    first = harness.call(envelope)
+    with harness.gateway.database.transaction() as session:
+        add_classified(session, DEMO_KIND_NAMESPACE, None, "test")
+    again = harness.call(envelope)
+    assert again.status is Status.ACCEPT
+    assert again.message.request_id_ref == first.message.request_id_ref
+    assert [d.message_id for d in journal(harness, "duplicate")] == [
+        first.message.request_id_ref]
+    assert_refused(harness, harness.call(request(harness)), "RSMEV-305")  # a new one is not
 
 
 def test_resigned_body_is_a_duplicate_too(harness):
