@@ -77,7 +77,8 @@ _INSERT_EVENT_RETURNING_ID = insert(JournalEvent.__table__).returning(JournalEve
 
 @cache
 def _insert_events(count: int) -> DirectStatement:
-    return insert_rows(JournalEvent.__table__, EVENT_COLUMNS, count)
+    return insert_rows(f"insert_{count}_journal_events", JournalEvent.__table__, EVENT_COLUMNS,
+                       count)
 
 
 def record_rows(session: Session, entries: list[dict[str, Any]]) -> None:

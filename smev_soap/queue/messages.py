@@ -28,6 +28,7 @@ ENVELOPE_COMPRESSION = 1
 
 _MESSAGES = Message.__table__
 _FIND_DUPLICATE = DirectStatement(
+    "find_duplicate",
     select(_MESSAGES.c.id)
     .where(_MESSAGES.c.sender_code == bindparam("sender"),
            _MESSAGES.c.body_digest == bindparam("digest"),

@@ -37,8 +37,9 @@ ITEM_COLUMNS = ("message_id", "owner_code", "queue_name", "kind_id", "chain_id",
 _MESSAGES, _ITEMS, _EVENTS = Message.__table__, QueueItem.__table__, JournalEvent.__table__
 _ITEM_PREFIX = "item_"
 
-_INSERT_MESSAGE = insert_row_unless_conflict(_MESSAGES, MESSAGE_COLUMNS, unique=IDEMPOTENCY_KEY)
-_INSERT_ITEM = insert_row(_ITEMS, ITEM_COLUMNS)
+_INSERT_MESSAGE = insert_row_unless_conflict("insert_message", _MESSAGES, MESSAGE_COLUMNS,
+                                             unique=IDEMPOTENCY_KEY)
+_INSERT_ITEM = insert_row("insert_queue_item", _ITEMS, ITEM_COLUMNS)
 
 
 def _typed(table: Table, columns: Sequence[str], suffix: str = "", prefix: str = "") -> list:
@@ -64,7 +65,8 @@ def _in_one_statement(events: int) -> DirectStatement:
                 for i in range(events)]
         writes.append(insert(_EVENTS).from_select(
             EVENT_COLUMNS, rows[0] if events == 1 else union_all(*rows)).cte("journalled"))
-    return DirectStatement(select(func.count()).select_from(stored).add_cte(*writes))
+    return DirectStatement(f"accept_message_with_{events}_events",
+                           select(func.count()).select_from(stored).add_cte(*writes))
 
 
 def write_accepted(session: Session, message: Mapping[str, Any], item: Mapping[str, Any],

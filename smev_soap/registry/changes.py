@@ -13,6 +13,7 @@ from smev_soap.meta import RegistryVersion
 
 REGISTRY_VERSION_ROW = 1
 _READ_VERSION = DirectStatement(
+    "read_registry_version",
     select(RegistryVersion.version).where(RegistryVersion.id == REGISTRY_VERSION_ROW))
 
 
