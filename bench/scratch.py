@@ -68,6 +68,10 @@ def prepare(var_dir: Path, database_url: str) -> Settings:
     os.environ.update({
         "SMEV_VAR_DIR": str(var_dir),
         "SMEV_DATABASE_URL": database_url,
+        # One МФЦ sends everything here: its quota is raised above any rate the bench reaches,
+        # while the limiter itself still runs on every request (D21).
+        "SMEV_RATE_LIMIT": "1000000",
+        "SMEV_RATE_BURST": "1000000",
     })
     settings = load_settings()
     database = Database(database_url)

@@ -45,6 +45,8 @@ class Settings:
     idempotency_window: int = 24 * 3600
     journal_seal_interval: int = 60
     provider_timeout: int = 60
+    rate_limit: float = 100.0
+    rate_burst: int = 200
     demo: bool = False
     log_level: str = "info"
     extra: dict[str, str] = field(default_factory=dict, compare=False)
@@ -63,6 +65,9 @@ class Settings:
                 object.__setattr__(self, name, value)
         if self.environment not in ("production", "sandbox"):
             raise ValueError(f"SMEV_ENVIRONMENT must be production or sandbox, not {self.environment!r}")
+        if self.rate_limit < 0 or (self.rate_limit > 0 and self.rate_burst < 1):
+            raise ValueError("SMEV_RATE_LIMIT must be 0 (no limit) or positive, with "
+                             f"SMEV_RATE_BURST at least 1 (not {self.rate_limit}, {self.rate_burst})")
 
     @property
     def keys_dir(self) -> Path:
@@ -86,6 +91,8 @@ def _convert(kind: object, raw: str) -> object:
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if kind is int or text == "int":
         return int(raw)
+    if kind is float or text == "float":
+        return float(raw)
     if "Path" in text:
         return Path(raw) if raw else None
     return raw

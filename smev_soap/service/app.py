@@ -24,6 +24,7 @@ from smev_soap.service.faults import fault_envelope
 from smev_soap.service.gateway import Gateway
 from smev_soap.service.inbound import Inbound, Located, authenticate, locate
 from smev_soap.service.pulling import acknowledge, get_request, get_response
+from smev_soap.service.rate_limits import RateLimits
 from smev_soap.service.reporting import get_queue_statistics, get_status
 from smev_soap.service.sending import cancel_request, send_request, send_response
 from smev_soap.service.spec import Handler, ServiceSpec
@@ -63,6 +64,7 @@ class SoapService:
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
         self.address = gateway.settings.public_url.rstrip("/") + self.spec.path
+        self.rate_limits = RateLimits.from_settings(gateway.settings)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
@@ -100,6 +102,9 @@ class SoapService:
         with self.gateway.request_scope():
             try:
                 inbound = authenticate(self.gateway, located)
+                # Charged only once the signature proves the sender: a limit keyed on an
+                # unverified Sender/Code would let anyone spend a victim's budget (RSMEV-800).
+                self.rate_limits.charge(inbound, applicant=located.applicant)
                 if inbound.message.status is Status.PING:
                     self._refuse_replay(inbound)
                 self.gateway.end_reads()

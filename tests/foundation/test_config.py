@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,16 @@ def test_bad_environment_value_is_refused(monkeypatch):
     monkeypatch.setenv("SMEV_ENVIRONMENT", "staging")
     with pytest.raises(ValueError, match="production or sandbox"):
         load_settings()
+
+
+def test_readme_documents_every_setting():
+    import dataclasses
+
+    from smev_soap.config import Settings
+    from smev_soap.resources import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(SMEV_[A-Z_]+)`(?: / `(SMEV_[A-Z_]+)`)?", readme, re.MULTILINE)
+    names = {name for pair in rows for name in pair if name}
+    fields = {"SMEV_" + f.name.upper() for f in dataclasses.fields(Settings) if f.name != "extra"}
+    assert fields - names == set(), "settings missing from the README's Configuration table"

@@ -502,6 +502,8 @@ def test_an_answer_that_cannot_be_signed_is_a_server_fault(harness, monkeypatch)
 
 COVERED_ELSEWHERE = {
     "RSMEV-503": "test_service_queues.py::test_dead_letter_tells_the_sender",
+    "RSMEV-800": "test_rate_limits.py::test_a_participant_over_its_burst_gets_a_signed_refusal_"
+                 "and_others_do_not",
     "RSMEV-901": "test_an_answer_that_cannot_be_signed_is_a_server_fault",
     "RSMEV-310": "test_registry_service.py::test_refusal[unknown classifier]",
     "RSMEV-311": "test_registry_service.py::test_refusal[status of another certificate]",
