@@ -97,8 +97,7 @@ def parse_body(element: etree._Element) -> ParsedMessage:
     if message_el is None:
         raise EnvelopeError("no_message", f"{operation.tag} has no smev:Message")
     revision = etree.QName(message_el).namespace
-    data = _Children(operation, revision)
-    data_el = data.element("MessageData")
+    data_el = next(operation.iterchildren(f"{{{revision}}}MessageData"), None)
     app_data = app_document_el = None
     if data_el is not None:
         parts = _Children(data_el, revision)
@@ -186,11 +185,7 @@ def parse_header(element: etree._Element) -> Header:
 
 
 def _single_child(parent: etree._Element, localname: str) -> etree._Element | None:
-    found = [
-        child
-        for uri in ns.SMEV_NAMESPACES
-        for child in parent.iterchildren(f"{{{uri}}}{localname}")
-    ]
+    found = list(parent.iterchildren(*[f"{{{uri}}}{localname}" for uri in ns.SMEV_NAMESPACES]))
     if len(found) > 1:
         raise EnvelopeError("duplicate_element", f"more than one smev:{localname}", localname)
     return found[0] if found else None

@@ -41,6 +41,11 @@ def has_text(element: etree._Element) -> bool:
     return bool((element.text or "").strip()) or any((c.tail or "").strip() for c in element)
 
 
+_MESSAGE_TAGS = [f"{{{ns.SMEV}}}Message", f"{{{ns.SMEV}}}MessageData"]
+_OLD_MESSAGE_TAGS = [f"{{{ns.SMEV_OLD}}}Message", f"{{{ns.SMEV_OLD}}}MessageData"]
+_SMEV_PREFIX = f"{{{ns.SMEV}}}"
+
+
 def structure_errors(operation: etree._Element) -> list[str]:
     """Check ``smev:Message`` and ``smev:MessageData`` of a rev120315 operation element.
 
@@ -48,15 +53,12 @@ def structure_errors(operation: etree._Element) -> list[str]:
     """
     errors: list[str] = []
     children = list(operation.iterchildren(etree.Element))
-    names = [etree.QName(child) for child in children]
-    expected = [etree.QName(ns.SMEV, "Message"), etree.QName(ns.SMEV, "MessageData")]
-    if names == [etree.QName(ns.SMEV_OLD, "Message"), etree.QName(ns.SMEV_OLD, "MessageData")]:
+    tags = [child.tag for child in children]
+    if tags == _OLD_MESSAGE_TAGS:
         return errors
-    if names != expected or has_text(operation):
-        errors.append(
-            f"operation children {[n.text for n in names]} are not (Message, MessageData)"
-        )
-    for child in children:
-        if etree.QName(child).namespace == ns.SMEV:
+    if tags != _MESSAGE_TAGS or has_text(operation):
+        errors.append(f"operation children {tags} are not (Message, MessageData)")
+    for child, tag in zip(children, tags, strict=True):
+        if tag.startswith(_SMEV_PREFIX):
             errors.extend(schema_errors(child))
     return errors

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from smev_soap.envelope.appdata import build_error
-from smev_soap.envelope.build import build_envelope, build_operation
+from smev_soap.envelope.build import build_message_envelope
 from smev_soap.envelope.model import Message, Org, Status, TypeCode
 from smev_soap.errors import SmevRefusal
 from smev_soap.service.gateway import Gateway
@@ -41,10 +41,9 @@ def signed_message(
     app_data: Iterable[etree._Element] = (),
 ) -> bytes:
     """A complete SOAP envelope ``tag(Message, MessageData)`` signed by the gateway."""
-    skeleton = build_envelope(etree.QName(tag).namespace)
-    build_operation(tag, message, list(app_data) or None, parent=skeleton.body)
-    sign_envelope(skeleton.envelope, gateway.key, gateway.cert)
-    return etree.tostring(skeleton.envelope, xml_declaration=True, encoding="UTF-8")
+    envelope = build_message_envelope(tag, message, list(app_data) or None).envelope
+    sign_envelope(envelope, gateway.key, gateway.cert)
+    return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
 
 
 def answer(

@@ -28,8 +28,18 @@ from smev_soap.service.registry_cache import RegistryView
 from smev_soap.service.spec import ServiceSpec
 from smev_soap.service.transport import TransportRequest
 from smev_soap.wsse import reasons
+from smev_soap.wsse.dsig import DS_DIGEST_VALUE, DS_REFERENCE, DS_SIGNATURE, DS_SIGNED_INFO
 from smev_soap.wsse.smev2 import verify_envelope
-from smev_soap.xml.ns import ACTOR_SMEV, DS, SMEV, SOAP, WSSE
+from smev_soap.xml.ns import (
+    ACTOR_SMEV,
+    SMEV,
+    SOAP_ACTOR,
+    SOAP_BODY,
+    SOAP_ENVELOPE,
+    SOAP_HEADER,
+    WSSE_SECURITY,
+)
+from smev_soap.xml.paths import first_at, string_value
 from smev_soap.xml.safe import XmlRejected, parse_xml
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -65,18 +75,10 @@ _ENVELOPE_REFUSALS = {
 
 _SMEV_HEADERS = frozenset(f"{{{uri}}}Header" for uri in SMEV_NAMESPACES)
 
-_SENDER_CODE = etree.XPath(
-    "string(*[1]/smev:Message/smev:Sender/smev:Code)", namespaces={"smev": SMEV}
-)
-_SENDER_NAME = etree.XPath(
-    "string(*[1]/smev:Message/smev:Sender/smev:Name)", namespaces={"smev": SMEV}
-)
-_HAS_MESSAGE = etree.XPath("boolean(*[1]/smev:Message)", namespaces={"smev": SMEV})
-_SENDER_DIGEST = etree.XPath(
-    "string(soap:Header/wsse:Security[@soap:actor=$actor]/ds:Signature/ds:SignedInfo"
-    "/ds:Reference/ds:DigestValue)",
-    namespaces={"soap": SOAP, "wsse": WSSE, "ds": DS},
-)
+_MESSAGE = f"{{{SMEV}}}Message"
+_SENDER_CODE = (_MESSAGE, f"{{{SMEV}}}Sender", f"{{{SMEV}}}Code")
+_SENDER_NAME = (_MESSAGE, f"{{{SMEV}}}Sender", f"{{{SMEV}}}Name")
+_DIGEST_VALUE = (DS_SIGNATURE, DS_SIGNED_INFO, DS_REFERENCE, DS_DIGEST_VALUE)
 
 
 @dataclass
@@ -118,9 +120,9 @@ def locate(gateway: Gateway, spec: ServiceSpec, request: TransportRequest) -> Lo
                          max_depth=gateway.settings.max_xml_depth)
     except XmlRejected as rejected:
         raise SmevRefusal(_XML_REFUSALS.get(rejected.reason, "RSMEV-100"), str(rejected)) from None
-    if root.tag != f"{{{SOAP}}}Envelope":
+    if root.tag != SOAP_ENVELOPE:
         raise SmevRefusal("RSMEV-100", f"root element {root.tag} is not a SOAP 1.1 Envelope")
-    bodies = root.findall(f"{{{SOAP}}}Body")
+    bodies = [child for child in root if child.tag == SOAP_BODY]
     elements = list(bodies[0].iterchildren(etree.Element)) if len(bodies) == 1 else []
     if len(elements) != 1 or has_text(bodies[0]):
         # Anything beside the one operation element would be signed, stored and delivered
@@ -130,15 +132,26 @@ def locate(gateway: Gateway, spec: ServiceSpec, request: TransportRequest) -> Lo
     if (operation.namespace != spec.tns(gateway.settings)
             or operation.localname not in spec.handlers):
         raise SmevRefusal("RSMEV-105", f"{operation.text} is not an operation of this service")
-    if not _HAS_MESSAGE(bodies[0]):
+    if first_at(elements[0], (_MESSAGE,)) is None:
         raise SmevRefusal("RSMEV-106")
-    code = _SENDER_CODE(bodies[0]).strip()
+    code = string_value(first_at(elements[0], _SENDER_CODE)).strip()
     if not CODE_RE.fullmatch(code):
         raise SmevRefusal("RSMEV-107", f"Sender/Code {code!r}")
     addressee = Addressee(operation.namespace, operation.localname,
-                          Org(code, _SENDER_NAME(bodies[0]).strip()))
+                          Org(code, string_value(first_at(elements[0], _SENDER_NAME)).strip()))
     return Located(operation.localname, request.envelope, root, addressee, request.parts,
                    operation.localname in spec.applicant_operations)
+
+
+def _sender_digest(root: etree._Element) -> str:
+    """The sender's (actor smev) Body DigestValue as received: the idempotency key."""
+    for header in root.iterchildren(SOAP_HEADER):
+        for block in header.iterchildren(WSSE_SECURITY):
+            if block.get(SOAP_ACTOR) == ACTOR_SMEV:
+                value = first_at(block, _DIGEST_VALUE)
+                if value is not None:
+                    return string_value(value).strip()
+    return ""
 
 
 def _parse_verified(body: etree._Element) -> ParsedMessage:
@@ -189,7 +202,7 @@ def authenticate(gateway: Gateway, located: Located) -> Inbound:
         sender_block is None or sender_block.certificate is None
     ):
         raise SmevRefusal("RSMEV-212", "a participant's message carries one actor-smev block only")
-    soap_header = located.root.find(f"{{{SOAP}}}Header")
+    soap_header = next(located.root.iterchildren(SOAP_HEADER), None)
     if soap_header is not None and any(child.tag in _SMEV_HEADERS for child in soap_header):
         # smev:Header is the gateway's (MessageId, NodeId); one from a participant would be
         # delivered beside ours, unsigned by us, and read by the provider as routing data.
@@ -214,7 +227,7 @@ def authenticate(gateway: Gateway, located: Located) -> Inbound:
         parsed=parsed,
         certificate=certificate,
         sender=claimed,
-        body_digest=_SENDER_DIGEST(located.root, actor=ACTOR_SMEV).strip(),
+        body_digest=_sender_digest(located.root),
         addressee=Addressee.of(located.addressee.namespace, located.operation, parsed.message),
         parts=located.parts,
         registry=registry,

@@ -72,6 +72,18 @@ def parse_xml(data: bytes, *, max_bytes: int, max_depth: int = LIBXML2_MAX_DEPTH
     docinfo = root.getroottree().docinfo  # other encodings (UTF-16…)
     if docinfo.internalDTD is not None or docinfo.doctype or docinfo.system_url:
         raise XmlRejected(DOCTYPE, "XML with a DOCTYPE/DTD is refused")
-    if max_depth < LIBXML2_MAX_DEPTH and _too_deep_xpath(max_depth)(root):
+    if (max_depth < LIBXML2_MAX_DEPTH and _may_nest_deeper(data, docinfo.encoding, max_depth)
+            and _too_deep_xpath(max_depth)(root)):
         raise XmlRejected(TOO_DEEP, f"XML nesting deeper than {max_depth}")
     return root
+
+
+def _may_nest_deeper(data: bytes, encoding: str | None, max_depth: int) -> bool:
+    """False when the bytes alone show that the document is at most ``max_depth`` levels deep.
+
+    Depth D takes D start tags and D - 1 end tags at least, each opened by "<". In a document
+    lxml reports as UTF-8 (a UTF-16 one found from its byte order mark is reported so, too) each
+    "<" holds a byte 0x3C: 2 * max_depth of those bytes or fewer cannot nest deeper. Encodings
+    that may write "<" otherwise (UTF-7, say) are named in the declaration and reported by name.
+    """
+    return (encoding or "").upper() != "UTF-8" or data.count(b"<") > 2 * max_depth

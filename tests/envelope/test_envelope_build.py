@@ -25,6 +25,7 @@ from smev_soap.envelope.appdata import build_error
 from smev_soap.envelope.build import (
     build_envelope,
     build_header,
+    build_message_envelope,
     build_operation,
     new_header,
 )
@@ -164,6 +165,58 @@ def test_types_app_data_inside_envelope_declares_nothing_new(published):
     xml = etree.tostring(soap.envelope).decode()
     assert xml.count("xmlns:") == len(soap.envelope.nsmap)
     assert "<st:Error><st:Code>RSMEV-101</st:Code>" in xml
+
+
+def _element_by_element(tag: str, message: Message, app_data) -> bytes:
+    """The envelope built without build_message_envelope's cached template."""
+    soap = build_envelope(etree.QName(tag).namespace)
+    op = etree.SubElement(soap.body, tag, nsmap={"tns": etree.QName(tag).namespace, "smev": ns.SMEV})
+    message_el = etree.SubElement(op, f"{{{ns.SMEV}}}Message")
+
+    def add(parent, name, text=None):
+        el = etree.SubElement(parent, f"{{{ns.SMEV}}}{name}")
+        el.text = text
+        return el
+
+    for name, org in (("Sender", message.sender), ("Recipient", message.recipient),
+                      ("Originator", message.originator)):
+        if org is not None:
+            org_el = add(message_el, name)
+            add(org_el, "Code", org.code)
+            add(org_el, "Name", org.name)
+    add(message_el, "TypeCode", message.type_code.value)
+    add(message_el, "Status", message.status.value)
+    add(message_el, "Date", message.date.isoformat(timespec="milliseconds"))
+    add(message_el, "ExchangeType", message.exchange_type)
+    for name in ("request_id_ref", "origin_request_id_ref", "case_number"):
+        if getattr(message, name):
+            add(message_el, "".join(p.title() for p in name.split("_")),
+                getattr(message, name))
+    if message.test_msg:
+        add(message_el, "TestMsg")
+    data = add(op, "MessageData")
+    if app_data is not None:
+        add(data, "AppData").extend(app_data)
+    return etree.tostring(soap.envelope)
+
+
+@pytest.mark.parametrize("test_msg", [False, True])
+@pytest.mark.parametrize("with_app_data", [False, True])
+@pytest.mark.parametrize("refs", [{}, {"request_id_ref": "r1", "case_number": "c 1"}])
+def test_message_envelope_is_the_one_built_element_by_element(test_msg, with_app_data, refs):
+    tag = f"{{{TNS}}}SendRequestResponse"
+    for code, name in (("RSMV00001", "РСМЭВ"), ("ABCD00002", "")):  # the template is reused
+        message = Message(sender=Org(code, name), recipient=Org("MFCR00001", "МФЦ"),
+                          type_code=TypeCode.GSRV, status=Status.ACCEPT, date=DATE,
+                          exchange_type="2", test_msg=test_msg, **refs)
+
+        def app_data():
+            return [build_error("RSMEV-101", "Ошибка", "Error")] if with_app_data else None
+
+        soap = build_message_envelope(tag, message, app_data())
+        assert etree.tostring(soap.envelope) == _element_by_element(tag, message, app_data())
+        assert soap.body.getparent() is soap.envelope and soap.header.getnext() is soap.body
+        assert parse_body(soap.body).message == message
 
 
 @pytest.mark.parametrize(

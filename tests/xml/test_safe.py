@@ -76,6 +76,24 @@ def test_depth_limit():
         parse_xml(b"<a/>", max_bytes=MB, max_depth=257)
 
 
+def test_depth_limit_in_every_encoding():
+    def nested(n: int, encoding: str, declared: bool = True) -> bytes:
+        head = f'<?xml version="1.0" encoding="{encoding}"?>' if declared else ""
+        return (head + "<a>" * n + "</a>" * n).encode(encoding)
+
+    def utf7(n: int) -> bytes:  # "<" and ">" written as base64 runs: no byte 0x3C in the tags
+        return (b'<?xml version="1.0" encoding="UTF-7"?>'
+                + b"+ADw-a+AD4-" * n + b"+ADw-/a+AD4-" * n)
+
+    for encoding in ("UTF-8", "UTF-16", "windows-1251"):
+        assert parse_xml(nested(10, encoding), max_bytes=MB, max_depth=10) is not None
+        assert _reason(nested(11, encoding), max_depth=10) == safe.TOO_DEEP, encoding
+    assert _reason(nested(11, "UTF-16", declared=False), max_depth=10) == safe.TOO_DEEP
+    assert len(parse_xml(utf7(10), max_bytes=MB, max_depth=10)) == 1
+    assert _reason(utf7(11), max_depth=10) == safe.TOO_DEEP
+    assert _reason(b"<a>" * 6 + b"<b/>" + b"</a>" * 6, max_depth=6) == safe.TOO_DEEP
+
+
 def test_empty_and_malformed():
     assert _reason(b"") == safe.EMPTY
     assert _reason(b"  \n") == safe.EMPTY
