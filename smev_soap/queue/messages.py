@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from smev_soap.db_direct import DirectStatement
 from smev_soap.queue.models import (
-    PENDING,
     REQUEST,
     REQUESTS,
     RESPONSES,
@@ -92,10 +91,8 @@ def enqueue(
     stored = write_accepted(
         session,
         {**queued.__dict__, "envelope": zlib.compress(envelope, ENVELOPE_COMPRESSION)},
-        {"message_id": message_id, "owner_code": recipient,
-         "queue_name": REQUESTS if message_class == REQUEST else RESPONSES, "kind_id": kind_id,
-         "chain_id": chain_id, "state": PENDING, "delivery_count": 0, "created_at": created},
-        [{**event, "message_id": message_id, "chain_id": chain_id} for event in events],
+        REQUESTS if message_class == REQUEST else RESPONSES,
+        events,
     )
     return queued if stored else None
 

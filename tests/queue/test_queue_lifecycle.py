@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from queue_samples import LEASE, T0, at, put
-from sqlalchemy import func, select
+from sqlalchemy import exc, func, select
 
 from smev_soap.queue import (
     ACKED,
@@ -209,3 +210,20 @@ def test_queue_statistics(database):
         assert (stats[RESPONSES].pending, stats[RESPONSES].leased) == (1, 0)
         empty = queue_statistics(session, "NONE00001")
         assert empty[REQUESTS].pending == empty[RESPONSES].pending == 0
+
+
+@pytest.mark.postgres
+def test_an_over_long_journal_value_is_refused_not_cut(pg_database):
+    from smev_soap.journal.events import EventType, entry
+    from smev_soap.journal.models import JournalEvent
+
+    def events() -> int:
+        with pg_database.sessions() as session:
+            return session.scalar(select(func.count()).select_from(JournalEvent))
+
+    before = events()
+    too_long = entry(EventType.QUEUED, participant="P" * 10)  # the column holds 9
+    with pytest.raises(exc.DataError), pg_database.transaction() as session:
+        enqueue(session, sender="MFCA00001", recipient="SOCZ00001", message_class=REQUEST,
+                status="REQUEST", envelope=b"<e/>", events=[too_long])
+    assert events() == before
