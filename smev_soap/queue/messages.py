@@ -22,8 +22,18 @@ from smev_soap.queue.models import (
 )
 from smev_soap.queue.store import write_accepted
 
-#: zlib level of stored envelopes: the fastest, since every accepted message pays it.
-ENVELOPE_COMPRESSION = 1
+#: Up to this size a stored envelope is compressed with a 4 KiB window and a small hash table:
+#: zlib's default set-up (a 256 KiB state) costs more than compressing a few KiB.
+SMALL_ENVELOPE = 64 * 1024
+
+
+def compress(data: bytes) -> bytes:
+    """zlib at its fastest level (every accepted message pays it); plain ``zlib.decompress``
+    reads the result."""
+    if len(data) > SMALL_ENVELOPE:
+        return zlib.compress(data, 1)
+    compressor = zlib.compressobj(1, zlib.DEFLATED, 12, 4)
+    return compressor.compress(data) + compressor.flush()
 
 _MESSAGES = Message.__table__
 _FIND_DUPLICATE = DirectStatement(
@@ -90,7 +100,7 @@ def enqueue(
     )
     stored = write_accepted(
         session,
-        {**queued.__dict__, "envelope": zlib.compress(envelope, ENVELOPE_COMPRESSION)},
+        {**queued.__dict__, "envelope": compress(envelope)},
         REQUESTS if message_class == REQUEST else RESPONSES,
         events,
     )
@@ -110,7 +120,7 @@ def store_delivery_envelope(session: Session, message_id: str, envelope: bytes) 
     stored = session.execute(
         update(Message)
         .where(Message.id == message_id, Message.delivery_envelope_z.is_(None))
-        .values(delivery_envelope_z=zlib.compress(envelope, ENVELOPE_COMPRESSION))
+        .values(delivery_envelope_z=compress(envelope))
     )
     if stored.rowcount:
         return envelope
@@ -132,7 +142,7 @@ def find_duplicate(
 def store_parts(session: Session, message_id: str, parts: dict[str, bytes]) -> None:
     """Keep the multipart parts that came with the message, by Content-ID."""
     session.add_all(MessagePart(message_id=message_id, content_id=content_id,
-                                content_z=zlib.compress(content, ENVELOPE_COMPRESSION))
+                                content_z=compress(content))
                     for content_id, content in parts.items())
 
 

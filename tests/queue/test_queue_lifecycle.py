@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import uuid
+import zlib
 
 import pytest
 from queue_samples import LEASE, T0, at, put
@@ -24,6 +26,7 @@ from smev_soap.queue import (
     queue_statistics,
     store_delivery_envelope,
 )
+from smev_soap.queue.messages import compress
 
 
 def test_enqueue_stores_the_message_under_a_uuid1(database, kind_ids):
@@ -227,3 +230,9 @@ def test_an_over_long_journal_value_is_refused_not_cut(pg_database):
         enqueue(session, sender="MFCA00001", recipient="SOCZ00001", message_class=REQUEST,
                 status="REQUEST", envelope=b"<e/>", events=[too_long])
     assert events() == before
+
+
+def test_stored_envelopes_decompress_whatever_their_size():
+    text = "<Envelope>доход</Envelope>".encode()
+    for data in (b"", text, text * 2500, text * 2600, os.urandom(300_000)):
+        assert zlib.decompress(compress(data)) == data
