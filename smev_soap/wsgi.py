@@ -57,7 +57,9 @@ def create_app(settings: Settings | None = None) -> WsgiApp:
     """Build the gateway for one worker process (called after gunicorn forks)."""
     settings = settings or load_settings()
     require_selftest()
-    database = Database(settings.database_url)
+    # A pooled connection for every thread: a smaller pool would open and close the surplus
+    # connections on every request once all threads are busy.
+    database = Database(settings.database_url, pool_size=max(5, settings.threads))
     gateway = Gateway.from_settings(settings, database)
     routes: dict[str, WsgiApp] = {
         "/healthz": health_app(database),
