@@ -22,18 +22,9 @@ from smev_soap.queue.models import (
 )
 from smev_soap.queue.store import write_accepted
 
-#: Up to this size a stored envelope is compressed with a 4 KiB window and a small hash table:
-#: zlib's default set-up (a 256 KiB state) costs more than compressing a few KiB.
-SMALL_ENVELOPE = 64 * 1024
-
-
 def compress(data: bytes) -> bytes:
-    """zlib at its fastest level (every accepted message pays it); plain ``zlib.decompress``
-    reads the result."""
-    if len(data) > SMALL_ENVELOPE:
-        return zlib.compress(data, 1)
-    compressor = zlib.compressobj(1, zlib.DEFLATED, 12, 4)
-    return compressor.compress(data) + compressor.flush()
+    """zlib at its fastest level: every accepted message pays it."""
+    return zlib.compress(data, 1)
 
 _MESSAGES = Message.__table__
 _FIND_DUPLICATE = DirectStatement(
