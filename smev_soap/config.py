@@ -24,7 +24,9 @@ class Settings:
     database_url: str = ""
     bind: str = "127.0.0.1:8080"
     public_url: str = ""
-    workers: int = 2
+    # Two processes a core: a request waits on PostgreSQL between its CPU stretches, and more
+    # processes keep the cores busy with less contention on each one's GIL.
+    workers: int = field(default_factory=lambda: 2 * (os.cpu_count() or 1))
     threads: int = 4
     gateway_code: str = "RSMV00001"
     gateway_name: str = "Региональная СМЭВ"
