@@ -22,6 +22,7 @@ from smev_soap.queue.models import (
 )
 from smev_soap.queue.store import write_accepted
 
+
 def compress(data: bytes) -> bytes:
     """zlib at its fastest level: every accepted message pays it."""
     return zlib.compress(data, 1)

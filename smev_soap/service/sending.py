@@ -140,15 +140,19 @@ def _accept(gateway: Gateway, inbound: Inbound, message: QueuedMessage | Queued,
                   app_data=[build_accepted(message.id), *extra])
 
 
-def _accepted_events(inbound: Inbound, status: str, message_class: str, event: EventType,
-                     recipient: str) -> list[dict[str, Any]]:
-    """Received, verified, then ``event`` for ``recipient``: journalled with the message."""
-    return [
+def _queue_inbound(session: Session, inbound: Inbound, *, recipient: str, message_class: str,
+                   status: str, event: EventType, **fields: Any) -> Queued | None:
+    """Queue the received message for ``recipient``, journalled with it as received, verified
+    and ``event`` (None when a copy of it is stored already, see :func:`enqueue`)."""
+    events = [
         entry(step, participant=who, actor=inbound.sender, digest=inbound.body_digest,
               detail=f"{status} {message_class}")
         for step, who in ((EventType.RECEIVED, inbound.sender),
                           (EventType.VERIFIED, inbound.sender), (event, recipient))
     ]
+    return enqueue(session, sender=inbound.sender, recipient=recipient,
+                   message_class=message_class, status=status, envelope=inbound.envelope,
+                   body_digest=inbound.body_digest, events=events, **fields)
 
 
 def _joined_chain(session: Session, inbound: Inbound) -> str | None:
@@ -195,13 +199,11 @@ def _store_request(session: Session, gateway: Gateway, inbound: Inbound) -> Acce
     validate_app_data(kind, elements)
     warnings = check_attachments(kind, inbound.parsed.app_document, inbound.parts,
                                  _limits(gateway))
-    queued = enqueue(
-        session, sender=inbound.sender, recipient=provider, message_class=REQUEST,
-        status=Status.REQUEST.value, envelope=inbound.envelope, kind_id=kind.id,
+    queued = _queue_inbound(
+        session, inbound, recipient=provider, message_class=REQUEST,
+        status=Status.REQUEST.value, event=EventType.QUEUED, kind_id=kind.id,
         chain_id=_joined_chain(session, inbound), case_number=message.case_number,
-        test=message.test_msg, body_digest=inbound.body_digest,
-        events=_accepted_events(inbound, Status.REQUEST.value, REQUEST, EventType.QUEUED,
-                                provider),
+        test=message.test_msg,
     )
     if queued is None:
         return None
@@ -246,14 +248,11 @@ def _store_response(session: Session, gateway: Gateway, inbound: Inbound) -> Acc
         validate_app_data(kind, elements)
     warnings = check_attachments(kind, inbound.parsed.app_document, inbound.parts,
                                  _limits(gateway))
-    queued = enqueue(
-        session, sender=inbound.sender, recipient=request.sender_code,
-        message_class=RESPONSE, status=message.status.value, envelope=inbound.envelope,
-        kind_id=request.kind_id, chain_id=request.chain_id, request_id_ref=request.id,
-        case_number=message.case_number, test=message.test_msg,
-        body_digest=inbound.body_digest,
-        events=_accepted_events(inbound, message.status.value, RESPONSE, EventType.ANSWERED,
-                                request.sender_code),
+    queued = _queue_inbound(
+        session, inbound, recipient=request.sender_code, message_class=RESPONSE,
+        status=message.status.value, event=EventType.ANSWERED, kind_id=request.kind_id,
+        chain_id=request.chain_id, request_id_ref=request.id, case_number=message.case_number,
+        test=message.test_msg,
     )
     if queued is None:
         return None
@@ -280,14 +279,11 @@ def cancel_request(gateway: Gateway, inbound: Inbound) -> bytes:
                 raise SmevRefusal("RSMEV-502", f"request {request_id} is already answered")
             if chain_history.cancellation(session, request) is not None:
                 raise SmevRefusal("RSMEV-502", f"request {request_id} is already cancelled")
-            cancellation = enqueue(
-                session, sender=inbound.sender, recipient=request.recipient_code,
-                message_class=REQUEST, status=Status.CANCEL.value, envelope=inbound.envelope,
-                kind_id=request.kind_id, chain_id=request.chain_id, request_id_ref=request.id,
+            cancellation = _queue_inbound(
+                session, inbound, recipient=request.recipient_code, message_class=REQUEST,
+                status=Status.CANCEL.value, event=EventType.QUEUED, kind_id=request.kind_id,
+                chain_id=request.chain_id, request_id_ref=request.id,
                 case_number=request.case_number, test=request.test,
-                body_digest=inbound.body_digest,
-                events=_accepted_events(inbound, Status.CANCEL.value, REQUEST, EventType.QUEUED,
-                                        request.recipient_code),
             )
             if cancellation is None:  # this very cancellation was queued before
                 raise SmevRefusal("RSMEV-502", f"request {request_id} is already cancelled")
