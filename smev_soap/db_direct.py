@@ -16,6 +16,7 @@ transaction mode (PgBouncer's default) use session mode.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 
 _PREPARED = "smev_prepared"  # key of the connection's info: names PREPAREd on it
+# PostgreSQL's "no such prepared statement" and "already exists": the server session lost (or
+# kept) what this connection's marks say (DISCARD ALL from a pooler, a fail-over behind one).
+_PREPARED_STATE_LOST = frozenset({"26000", "42P05"})
 _NAMES: set[str] = set()
+_NAMES_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -75,9 +80,10 @@ class DirectStatement:
 
     def __init__(self, name: str,
                  statement: ClauseElement | Callable[[str], ClauseElement]) -> None:
-        if not name.isidentifier() or name in _NAMES:
-            raise ValueError(f"direct statement name {name!r} is not a new identifier")
-        _NAMES.add(name)
+        with _NAMES_LOCK:
+            if not name.isidentifier() or name in _NAMES:
+                raise ValueError(f"direct statement name {name!r} is not a new identifier")
+            _NAMES.add(name)
         self.name = f"smev_{name}"
         self.statement = statement
         self._compiled: dict[str, _Compiled] = {}
@@ -127,8 +133,9 @@ def _execute(connection: Connection, sql: str, params: Any) -> Any:
     try:
         cursor.execute(sql, params)
     except connection.dialect.loaded_dbapi.Error as error:
-        if connection.dialect.is_disconnect(error, dbapi_connection, cursor):
-            connection.invalidate(error)
+        if (connection.dialect.is_disconnect(error, dbapi_connection, cursor)
+                or getattr(error, "pgcode", None) in _PREPARED_STATE_LOST):
+            connection.invalidate(error)  # the next checkout gets a fresh connection
         raise exc.DBAPIError.instance(sql, params, error,
                                       connection.dialect.loaded_dbapi.Error) from error
     for listener in dispatch.after_cursor_execute:
@@ -167,3 +174,19 @@ def insert_rows(name: str, table: Table, columns: Sequence[str], count: int
 def row_values(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> dict[str, Any]:
     """The binds of :func:`insert_rows` for these rows."""
     return {f"{column}_{i}": row.get(column) for i, row in enumerate(rows) for column in columns}
+
+
+def per_count(build: Callable[[int], DirectStatement]) -> Callable[[int], DirectStatement]:
+    """``build`` memoised per count, thread-safe (a statement's name is made once)."""
+    made: dict[int, DirectStatement] = {}
+    lock = threading.Lock()
+
+    def statement(count: int) -> DirectStatement:
+        try:
+            return made[count]
+        except KeyError:
+            with lock:
+                if count not in made:
+                    made[count] = build(count)
+                return made[count]
+    return statement

@@ -76,8 +76,10 @@ class TrustStore:
     revocations included) and is logged as an error; the directories are read again at every
     later look until they load. This fails closed for what was already revoked: a corrupt or
     half-written CRL never drops the revocations the previous one listed, and a restart with
-    that file would refuse to start. Removing every CRL is the operator's choice and turns
-    revocation checking off, as it would after a restart (logged as a warning).
+    that file would refuse to start. A directory that held CRLs and holds none any more (an
+    unmounted volume, a fetcher that deleted what it failed to download) is refused the same
+    way: revocation is never switched off by a reload. A revocation is lifted by publishing a
+    newer CRL that no longer lists the certificate; checking stops only with a restart.
     """
 
     def __init__(
@@ -166,6 +168,10 @@ class TrustStore:
             return False
         try:
             fresh = _load(*self._locations)
+            if self._current.crl_count and not fresh.crl_count:
+                # An unmounted volume or a fetcher that deleted what it could not download
+                # must not switch revocation off: publish a newer CRL to lift a revocation.
+                raise ValueError("the CRL directory holds no CRL any more")
         except Exception as exc:  # noqa: BLE001 - whatever went wrong, keep the previous store
             self.reload_error = str(exc)
             if signature != self._failed:  # once per state of the files, retried at each look
@@ -173,12 +179,10 @@ class TrustStore:
                 log.error("trust store not reloaded, still using the previous CAs and CRLs: %s",
                           exc)
             return False
-        old, self._current = self._current, fresh  # the one reference validations read
+        self._current = fresh  # the one reference validations read
         self._seen, self._failed, self.reload_error = signature, None, None
         log.info("trust store reloaded: %d CA certificates, %d CRLs", len(fresh.certificates),
                  fresh.crl_count)
-        if old.crl_count and not fresh.crl_count:
-            log.warning("trust store reloaded without any CRL: revocation is no longer checked")
         return True
 
 

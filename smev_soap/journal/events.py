@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from functools import cache
 from typing import Any
 
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
-from smev_soap.db_direct import DirectStatement, insert_rows, row_values
+from smev_soap.db_direct import DirectStatement, insert_rows, per_count, row_values
 from smev_soap.journal.models import JournalEvent
 
 EVENT_COLUMNS = ("at", "event", "participant", "actor", "message_id", "chain_id", "error_code",
@@ -75,7 +74,7 @@ def record(session: Session, event: EventType, **fields: Any) -> JournalEvent:
 _INSERT_EVENT_RETURNING_ID = insert(JournalEvent.__table__).returning(JournalEvent.__table__.c.id)
 
 
-@cache
+@per_count
 def _insert_events(count: int) -> DirectStatement:
     return insert_rows(f"insert_{count}_journal_events", JournalEvent.__table__, EVENT_COLUMNS,
                        count)

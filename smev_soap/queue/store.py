@@ -9,7 +9,6 @@ idempotency key (D10) is taken writes nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -31,6 +30,7 @@ from smev_soap.db_direct import (
     DirectStatement,
     insert_row,
     insert_row_unless_conflict,
+    per_count,
     row_values,
 )
 from smev_soap.journal.events import EVENT_COLUMNS, record_rows
@@ -60,7 +60,7 @@ def _typed(table: Table, column: str, bind: str) -> ClauseElement:
                 String() if isinstance(column_type, String) else column_type)
 
 
-@cache
+@per_count
 def _in_one_statement(events: int) -> DirectStatement:
     """PostgreSQL: the message (unless its key is taken), then its item and events from it.
 

@@ -129,8 +129,12 @@ class TokenTable:
     def _open(self) -> None:
         """Open and map the file, (re)initialising it when it is new or of another layout."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        # Never through a link planted in the var dir; the gateway's own file, private to it.
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
         try:
+            if os.fstat(fd).st_uid != os.geteuid():
+                raise PermissionError(f"{self.path} belongs to another user")
+            os.fchmod(fd, 0o600)
             fcntl.flock(fd, fcntl.LOCK_EX)
             try:
                 header = _HEADER.pack(MAGIC, self.slots, self.window)

@@ -85,7 +85,8 @@ def _check_policy(session: Session, gateway: Gateway, inbound: Inbound,
         raise SmevRefusal("RSMEV-306", inbound.sender)
 
 
-def _duplicate(session: Session, gateway: Gateway, inbound: Inbound) -> QueuedMessage | None:
+def _duplicate(session: Session, gateway: Gateway, inbound: Inbound,
+               detail: str | None = None) -> QueuedMessage | None:
     """The message this one repeats within the idempotency window (D10), journalled."""
     # A Date may lie up to FUTURE_TOLERANCE ahead, so a copy stays fresh that much longer.
     window = timedelta(seconds=gateway.settings.idempotency_window) + FUTURE_TOLERANCE
@@ -95,7 +96,8 @@ def _duplicate(session: Session, gateway: Gateway, inbound: Inbound) -> QueuedMe
         return None
     original = session.get(QueuedMessage, original_id)
     record(session, EventType.DUPLICATE, participant=inbound.sender, message_id=original_id,
-           chain_id=original.chain_id if original else None, digest=inbound.body_digest)
+           chain_id=original.chain_id if original else None, digest=inbound.body_digest,
+           detail=detail)
     return original
 
 
@@ -115,9 +117,11 @@ def _once(gateway: Gateway, inbound: Inbound,
             accepted = store(session)
             if accepted is None:
                 accepted = (_original(session, gateway, inbound), [])
-    except SmevRefusal:
+    except SmevRefusal as refusal:
+        # The checks' verdict on the copy stays in the journal (an RSMEV-305 incident, say).
         with gateway.transaction() as session:
-            original = _duplicate(session, gateway, inbound)
+            original = _duplicate(session, gateway, inbound,
+                                  f"checks now refuse it: {refusal.code} {refusal.detail}"[:2000])
         if original is None:
             raise
         accepted = (original, [])

@@ -84,7 +84,7 @@ def reason(store, cert) -> str:
     return info.value.reason
 
 
-def test_new_crl_takes_effect_after_the_interval_and_removal_undoes_it(dirs, pki):
+def test_new_crl_takes_effect_after_the_interval_and_a_newer_one_lifts_it(dirs, pki):
     ca_dir, crl_dir = dirs
     clock = Clock()
     trust = TrustStore(ca_dir, crl_dir, check_seconds=INTERVAL, clock=clock)
@@ -99,10 +99,10 @@ def test_new_crl_takes_effect_after_the_interval_and_removal_undoes_it(dirs, pki
     assert trust.crl_count == 1
     trust.validate(pki["valid"])
 
-    (crl_dir / "root.crl").unlink()
+    publish(crl_dir / "root.crl", issue_crl(pki["root"], pki["root_key"]))  # lists nobody
     clock.step()
     trust.validate(pki["victim"])
-    assert trust.crl_count == 0
+    assert trust.crl_count == 1
 
 
 def test_a_replaced_crl_is_read_again(dirs, pki):
@@ -233,14 +233,17 @@ def test_trust_anchors_are_reloaded_too(dirs, pki):
     trust.validate(pki["valid"])
 
 
-def test_dropping_every_crl_is_logged(dirs, pki, caplog):
+def test_dropping_every_crl_keeps_the_previous_ones(dirs, pki, caplog):
+    """An emptied CRL directory (an unmounted volume, say) never switches revocation off."""
     ca_dir, crl_dir = dirs
     publish(crl_dir / "root.crl", revoking(pki))
     trust = TrustStore(ca_dir, crl_dir, clock=Clock())
     (crl_dir / "root.crl").unlink()
-    with caplog.at_level(logging.WARNING, logger=trust_module.__name__):
-        assert trust.refresh() is True
-    assert any("revocation is no longer checked" in r.getMessage() for r in caplog.records)
+    with caplog.at_level(logging.ERROR, logger=trust_module.__name__):
+        assert trust.refresh() is False
+    assert any("no CRL any more" in r.getMessage() for r in caplog.records)
+    assert reason(trust, pki["victim"]) == "revoked"
+    assert trust.crl_count == 1 and trust.reload_error
 
 
 def test_a_store_in_use_outlives_a_reload(dirs, pki, monkeypatch):
@@ -306,7 +309,7 @@ def test_concurrent_validations_during_reloads(dirs, pki, monkeypatch):
         except BaseException as exc:  # noqa: BLE001 - reported below
             failures.append(exc)
 
-    crl, revoked = revoking(pki), False
+    crl, lifted, revoked = revoking(pki), issue_crl(pki["root"], pki["root_key"]), False
     threads = [threading.Thread(target=validate_many) for _ in range(4)]
     # Short GIL slices: the validating threads would otherwise slow the publisher down.
     switch = sys.getswitchinterval()
@@ -317,10 +320,7 @@ def test_concurrent_validations_during_reloads(dirs, pki, monkeypatch):
         running.wait(10)
         for _ in range(20):
             revoked = not revoked
-            if revoked:
-                publish(crl_dir / "root.crl", crl)
-            else:
-                (crl_dir / "root.crl").unlink()
+            publish(crl_dir / "root.crl", crl if revoked else lifted)
             trust.refresh()
     finally:
         stop.set()

@@ -47,3 +47,37 @@ def test_upgrade_and_downgrade_on_postgresql(scratch_pg_url):
         assert db.engine.dialect.driver == "psycopg2"
     finally:
         db.dispose()
+
+
+def _copies_stored_before_the_unique_key(db: Database) -> None:
+    """Migration 0007 builds its unique index over messages stored before it: of copies with
+    one key, the first keeps its digest."""
+    migrate.upgrade(db, "0006")
+    insert = text(
+        "INSERT INTO message (id, sender_code, recipient_code, message_class, status, chain_id,"
+        " test, body_digest, envelope, created_at) VALUES (:id, 'MFCA00001', 'SOCZ00001',"
+        " 'REQUEST', 'REQUEST', :id, false, :digest, :envelope, :at)")
+    with db.engine.begin() as connection:
+        for ident, digest, at in (("m1", "ZGln", "2026-01-01 10:00:00"),
+                                  ("m2", "ZGln", "2026-01-01 10:00:05"),
+                                  ("m3", "b3Ro", "2026-01-01 10:00:06"),
+                                  ("m4", None, "2026-01-01 10:00:07")):
+            connection.execute(insert, {"id": ident, "digest": digest, "envelope": b"x",
+                                        "at": at})
+    migrate.upgrade(db)
+    with db.engine.connect() as connection:
+        rows = dict(connection.execute(text("SELECT id, body_digest FROM message")).all())
+    assert rows == {"m1": "ZGln", "m2": None, "m3": "b3Ro", "m4": None}
+
+
+def test_unique_key_migration_keeps_earlier_copies_on_sqlite(tmp_path):
+    _copies_stored_before_the_unique_key(Database(f"sqlite:///{tmp_path / 'b.db'}"))
+
+
+@pytest.mark.postgres
+def test_unique_key_migration_keeps_earlier_copies_on_postgresql(scratch_pg_url):
+    db = Database(scratch_pg_url)
+    try:
+        _copies_stored_before_the_unique_key(db)
+    finally:
+        db.dispose()

@@ -3,12 +3,14 @@ backends: the same stored values, SQLAlchemy's errors, one PREPARE per PostgreSQ
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import bindparam, event, exc, select, text
 
-from smev_soap.db_direct import DirectStatement, insert_row, insert_row_unless_conflict
+from smev_soap.db_direct import DirectStatement, insert_row, insert_row_unless_conflict, per_count
 from smev_soap.queue import Message, QueueItem
 
 T0 = datetime(2026, 3, 1, 12, 30, 15, 250000, tzinfo=UTC)
@@ -119,3 +121,37 @@ def test_names_are_unique_identifiers():
         DirectStatement("test_messages_since", select(Message.id))
     with pytest.raises(ValueError):
         DirectStatement("not an identifier", select(Message.id))
+
+
+@pytest.mark.postgres
+def test_a_connection_that_lost_its_prepared_statements_is_replaced(pg_database):
+    """DISCARD ALL from a pooler, say: one statement fails, the connection is dropped, and the
+    next one prepares afresh."""
+    pg_database.engine.dispose()  # one pooled connection: without the fix it would come back
+    with pg_database.sessions() as session:
+        BY_SENDER.scalar(session, {"sender": "X", "since": T0})
+        session.connection().exec_driver_sql("DEALLOCATE ALL")
+        with pytest.raises(exc.DBAPIError):
+            BY_SENDER.scalar(session, {"sender": "X", "since": T0})
+    for _ in range(3):  # whichever pooled connection comes next
+        with pg_database.sessions() as session:
+            assert BY_SENDER.scalar(session, {"sender": "X", "since": T0}) is None
+
+
+def test_statements_per_count_are_made_once_whatever_the_threads():
+    made: list[int] = []
+
+    def build(count: int) -> DirectStatement:
+        made.append(count)
+        return DirectStatement(f"test_per_count_{count}", select(Message.id).limit(count))
+
+    statement = per_count(build)
+    barrier = threading.Barrier(8)
+
+    def first_use() -> DirectStatement:
+        barrier.wait()
+        return statement(3)
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: first_use(), range(8)))
+    assert made == [3] and len({id(r) for r in results}) == 1

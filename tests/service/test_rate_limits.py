@@ -259,3 +259,12 @@ def test_an_applicant_is_charged_to_its_certificate_not_to_the_code_it_claims(ha
                    "RSMEV-800")
     assert reg.call(reg.mfc.control("ListAvailable")).status is Status.RESULT, \
         "the МФЦ's own budget is untouched"
+
+
+def test_the_table_is_never_opened_through_a_link(tmp_path):
+    target = tmp_path / "elsewhere"
+    target.write_bytes(b"precious")
+    (tmp_path / "rate-limits.bin").symlink_to(target)
+    with pytest.raises(OSError):
+        TokenTable(tmp_path / "rate-limits.bin").take(encode_key("MFCA00001"), 1.0, 5.0)
+    assert target.read_bytes() == b"precious"

@@ -296,8 +296,9 @@ def test_replay_after_a_registry_change_still_gets_the_original_accept(harness):
     again = harness.call(envelope)
     assert again.status is Status.ACCEPT
     assert again.message.request_id_ref == first.message.request_id_ref
-    assert [d.message_id for d in journal(harness, "duplicate")] == [
-        first.message.request_id_ref]
+    duplicates = journal(harness, "duplicate")
+    assert [d.message_id for d in duplicates] == [first.message.request_id_ref]
+    assert duplicates[0].detail.startswith("checks now refuse it: RSMEV-305")  # kept on record
     assert_refused(harness, harness.call(request(harness)), "RSMEV-305")  # a new one is not
 
 
