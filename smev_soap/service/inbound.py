@@ -9,6 +9,7 @@ applicant (a system applying to connect) needs only a certificate the trust stor
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -28,16 +29,12 @@ from smev_soap.service.registry_cache import RegistryView
 from smev_soap.service.spec import ServiceSpec
 from smev_soap.service.transport import TransportRequest
 from smev_soap.wsse import reasons
-from smev_soap.wsse.dsig import DS_DIGEST_VALUE, DS_REFERENCE, DS_SIGNATURE, DS_SIGNED_INFO
-from smev_soap.wsse.smev2 import verify_envelope
+from smev_soap.wsse.smev2 import BlockVerification, verify_envelope
 from smev_soap.xml.ns import (
-    ACTOR_SMEV,
     SMEV,
-    SOAP_ACTOR,
     SOAP_BODY,
     SOAP_ENVELOPE,
     SOAP_HEADER,
-    WSSE_SECURITY,
 )
 from smev_soap.xml.paths import first_at, string_value
 from smev_soap.xml.safe import XmlRejected, parse_xml
@@ -78,7 +75,6 @@ _SMEV_HEADERS = frozenset(f"{{{uri}}}Header" for uri in SMEV_NAMESPACES)
 _MESSAGE = f"{{{SMEV}}}Message"
 _SENDER_CODE = (_MESSAGE, f"{{{SMEV}}}Sender", f"{{{SMEV}}}Code")
 _SENDER_NAME = (_MESSAGE, f"{{{SMEV}}}Sender", f"{{{SMEV}}}Name")
-_DIGEST_VALUE = (DS_SIGNATURE, DS_SIGNED_INFO, DS_REFERENCE, DS_DIGEST_VALUE)
 
 
 @dataclass
@@ -143,15 +139,12 @@ def locate(gateway: Gateway, spec: ServiceSpec, request: TransportRequest) -> Lo
                    operation.localname in spec.applicant_operations)
 
 
-def _sender_digest(root: etree._Element) -> str:
-    """The sender's (actor smev) Body DigestValue as received: the idempotency key."""
-    for header in root.iterchildren(SOAP_HEADER):
-        for block in header.iterchildren(WSSE_SECURITY):
-            if block.get(SOAP_ACTOR) == ACTOR_SMEV:
-                value = first_at(block, _DIGEST_VALUE)
-                if value is not None:
-                    return string_value(value).strip()
-    return ""
+def _body_digest(sender_block: BlockVerification, body: etree._Element) -> str:
+    """The idempotency key (D10): the Body digest the sender's signature was verified with."""
+    digest = sender_block.digest_of(body)
+    if digest is None:
+        raise SmevRefusal("RSMEV-212", "the sender's signature does not cover the Body")
+    return base64.b64encode(digest).decode()
 
 
 def _parse_verified(body: etree._Element) -> ParsedMessage:
@@ -227,7 +220,7 @@ def authenticate(gateway: Gateway, located: Located) -> Inbound:
         parsed=parsed,
         certificate=certificate,
         sender=claimed,
-        body_digest=_sender_digest(located.root),
+        body_digest=_body_digest(sender_block, verification.body),
         addressee=Addressee.of(located.addressee.namespace, located.operation, parsed.message),
         parts=located.parts,
         registry=registry,

@@ -11,6 +11,7 @@ import base64
 import binascii
 import hmac
 from collections.abc import Sequence
+from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -18,10 +19,12 @@ from lxml import etree
 
 from smev_soap.crypto import (
     Certificate,
+    CertificateRejected,
     CryptoError,
     PrivateKey,
     PublicKey,
     SignatureAlgorithm,
+    TrustStore,
     UnsupportedAlgorithm,
     digest,
     digest_name_by_uri,
@@ -264,6 +267,17 @@ def check_signature_value(parsed: ParsedSignature, public_key: PublicKey) -> Non
         good = False
     if not good:
         raise SignatureError(reasons.BAD_SIGNATURE, "SignatureValue does not verify")
+
+
+def check_signer(parsed: ParsedSignature, certificate: Certificate, trust: TrustStore | None,
+                 at: datetime | None) -> None:
+    """SignatureValue by ``certificate``'s key, then its chain to a trusted CA (if ``trust``)."""
+    check_signature_value(parsed, certificate.public_key)
+    if trust is not None:
+        try:
+            trust.validate(certificate, at=at)
+        except CertificateRejected as exc:
+            raise SignatureError(reasons.certificate_reason(exc.reason), str(exc)) from None
 
 
 def build_signature(

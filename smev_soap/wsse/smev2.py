@@ -28,7 +28,6 @@ from lxml import etree
 
 from smev_soap.crypto import (
     Certificate,
-    CertificateRejected,
     CryptoError,
     PrivateKey,
     SignatureAlgorithm,
@@ -75,6 +74,12 @@ class BlockVerification(NamedTuple):
     elements: tuple[etree._Element, ...] = ()  # the signed elements, in reference order
     certificate: Certificate | None = None
     algorithm: str | None = None  # e.g. "gost2012-256"
+    digests: tuple[bytes, ...] = ()  # the verified DigestValues, in reference order
+
+    def digest_of(self, element: etree._Element) -> bytes | None:
+        """The verified digest of ``element``, if this block signs it."""
+        return next((d for e, d in zip(self.elements, self.digests, strict=True)
+                     if e is element), None)
 
 
 class EnvelopeVerification(NamedTuple):
@@ -363,12 +368,7 @@ def _verify_block(
         dsig.check_key_family(parsed, family)
         for reference, target in signed:
             dsig.check_digest(reference, ctx.digest(target, reference))
-        dsig.check_signature_value(parsed, certificate.public_key)
-        if trust is not None:
-            try:
-                trust.validate(certificate, at=at)
-            except CertificateRejected as exc:
-                raise SignatureError(reasons.certificate_reason(exc.reason), str(exc)) from None
+        dsig.check_signer(parsed, certificate, trust, at)
         reason = reasons.OK
     except SignatureError as exc:
         reason = exc.reason
@@ -380,6 +380,7 @@ def _verify_block(
         tuple(t for _, t in signed),
         certificate,
         algorithm,
+        tuple(r.digest_value for r, _ in signed),
     )
 
 

@@ -18,7 +18,6 @@ from lxml import etree
 
 from smev_soap.crypto import (
     Certificate,
-    CertificateRejected,
     CryptoError,
     PrivateKey,
     TrustStore,
@@ -97,10 +96,5 @@ def verify_signature(
     dsig.check_key_family(parsed, family)
     dsig.check_digest(reference, dsig.digest_element(
         element, CHAIN, reference.inclusive_prefixes, reference.digest_name))
-    dsig.check_signature_value(parsed, certificate.public_key)
-    if trust is not None:
-        try:
-            trust.validate(certificate, at=at)
-        except CertificateRejected as exc:
-            raise SignatureError(reasons.certificate_reason(exc.reason), str(exc)) from None
+    dsig.check_signer(parsed, certificate, trust, at)
     return Smev3Verification(element, certificate, family.name)

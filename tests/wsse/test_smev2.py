@@ -89,6 +89,14 @@ def test_signed_sample_verifies(signed, signer):
     assert sender.certificate == signer.cert and sender.algorithm == "gost2012-256"
 
 
+def test_a_verified_block_tells_the_digest_it_checked(signed):
+    root = parse(signed)
+    result = verify_envelope(root)
+    stated = root.find(f".//{{{NS['ds']}}}DigestValue").text
+    assert base64.b64encode(result.sender.digest_of(result.body)).decode() == stated.strip()
+    assert result.sender.digest_of(root) is None  # an element it does not sign
+
+
 def test_signed_sample_verifies_independently(signed):
     """Plain lxml exc-c14n + gostcrypto Streebog and GOST R 34.10-2012 (GOST.md §2)."""
     assert verify_smev2_block(signed, ACTOR_SMEV) == ["body-wsu-id"]
